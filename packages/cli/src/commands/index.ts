@@ -1,0 +1,4 @@
+import type { CommandSpec } from '../command.ts';
+
+/** Every command of the CLI, in the order `--help` lists them. Each lives in its own file in this folder. */
+export const commands: CommandSpec<never, unknown>[] = [];

@@ -1,0 +1,27 @@
+export {
+  field,
+  fixedSizeListData,
+  fixedSizeListValues,
+  float32Data,
+  float32ListType,
+  int32Data,
+  recordBatch,
+  schemaOf,
+  uint8ListType,
+  utf8Data,
+} from './arrowColumns.ts';
+export { type ArrowSource, openArrow } from './arrowRead.ts';
+export { type ArrowFormat, type WriteArrowResult, writeArrow } from './arrowWrite.ts';
+export { tempPathFor, writeAtomic } from './atomic.ts';
+export { type ErrorCode, fsError, isTripletkitError, TripletkitError } from './errors.ts';
+export { createProgress, type Progress } from './progress.ts';
+export { deriveSeed, Rng } from './random.ts';
+export {
+  expectBoolean,
+  expectNonNegativeInteger,
+  expectNumber,
+  expectOneOf,
+  expectPositiveInteger,
+  expectString,
+  invalidArgument,
+} from './validate.ts';
