@@ -1,1 +1,9 @@
-export {};
+export {
+  DISTANCE_KINDS,
+  type DistanceKind,
+  distanceTile,
+  isSimilarity,
+  kernelInfo,
+  l2Normalize,
+  squaredNorms,
+} from './distances/index.ts';
