@@ -1,0 +1,1 @@
+export { type PkBatchOptions, pkBatches } from './pkBatches.ts';
