@@ -7,3 +7,4 @@ export {
   l2Normalize,
   squaredNorms,
 } from './distances/index.ts';
+export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
