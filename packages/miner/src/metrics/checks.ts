@@ -1,0 +1,86 @@
+import { expectOneOf, expectPositiveInteger, invalidArgument, TripletkitError } from '@tripletkit/common';
+import { checkMatrix } from '../distances/checks.ts';
+import { DISTANCE_KINDS, type DistanceKind } from '../distances/kind.ts';
+import { l2Normalize } from '../distances/l2Normalize.ts';
+
+/** Labels as the metrics accept them: any integer array-like (Int32Array, number[]). */
+export type Labels = ArrayLike<number>;
+
+/** Validates an embedding matrix (finite values only) and returns its row count. */
+export function checkEmbeddings(name: string, x: unknown, dim: number): number {
+  const rows = checkMatrix(name, x, dim);
+  const a = x as Float32Array;
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) {
+      // A NaN would silently sort anywhere and corrupt every neighbour list it touches.
+      throw new TripletkitError(
+        'E_DATA',
+        `Row ${Math.floor(i / dim)} of ${name} has a non-finite value (${a[i]}) in its embedding.`,
+        { hint: 'Check the model or file that produced these embeddings.' },
+      );
+    }
+  }
+  return rows;
+}
+
+/** Validates `rows` integer labels and returns them as an Int32Array. */
+export function checkLabels(name: string, labels: unknown, rows: number): Int32Array {
+  if (labels === null || typeof labels !== 'object' || typeof (labels as Labels).length !== 'number') {
+    invalidArgument(name, 'an array of integer labels', labels);
+  }
+  const l = labels as Labels;
+  if (l.length !== rows) {
+    invalidArgument(`${name}.length`, `one label per embedding row (${rows})`, l.length);
+  }
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = l[i];
+    if (!Number.isInteger(v)) invalidArgument(`${name}[${i}]`, 'an integer label', v);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Common options of the metrics: distance kind, optional normalisation, block sizes. */
+export interface DistanceOptions {
+  /**
+   * `euclidean` (default, as PML's AccuracyCalculator with faiss L2 search), `squared-euclidean` (same order) or
+   * `cosine` (similarity on L2-normalised rows; larger is closer).
+   */
+  distance?: DistanceKind;
+  /** L2-normalise rows before a Euclidean search (cosine always normalises). Default false, as PML. */
+  normalize?: boolean;
+  /** Queries per block (bounds memory with k). Default: chosen so a block holds about 4M neighbours. */
+  queryBlock?: number;
+  /** References per distance tile. Default 1024. */
+  referenceBlock?: number;
+}
+
+/** Validated {@link DistanceOptions}. */
+export interface ResolvedDistance {
+  distance: DistanceKind;
+  normalize: boolean;
+  queryBlock: number | undefined;
+  referenceBlock: number;
+}
+
+export function resolveDistance(options: DistanceOptions): ResolvedDistance {
+  const distance = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
+  const normalize = options.normalize ?? false;
+  if (typeof normalize !== 'boolean') invalidArgument('normalize', 'boolean', normalize);
+  const queryBlock =
+    options.queryBlock === undefined ? undefined : expectPositiveInteger('queryBlock', options.queryBlock);
+  const referenceBlock = expectPositiveInteger('referenceBlock', options.referenceBlock ?? 1024);
+  return { distance, normalize, queryBlock, referenceBlock };
+}
+
+/** The rows the search sees: normalised for cosine (always) or when asked. */
+export function prepare(x: Float32Array, dim: number, o: ResolvedDistance): Float32Array {
+  return o.distance === 'cosine' || o.normalize ? l2Normalize(x, dim) : x;
+}
+
+/** Query block size: explicit, or about 4M kept neighbours per block (32 MB), between 1 and 256 queries. */
+export function queryBlockFor(o: ResolvedDistance, k: number): number {
+  if (o.queryBlock !== undefined) return o.queryBlock;
+  return Math.max(1, Math.min(256, Math.floor(4_000_000 / Math.max(1, k))));
+}
