@@ -8,3 +8,14 @@ export {
   squaredNorms,
 } from './distances/index.ts';
 export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
+export {
+  type ClassRetrieval,
+  type Labels,
+  type NearestNeighbors,
+  type NearestNeighborsOptions,
+  nearestNeighbors,
+  type RetrievalMetrics,
+  type RetrievalMetricsOptions,
+  type RetrievalScores,
+  retrievalMetrics,
+} from './metrics/index.ts';
