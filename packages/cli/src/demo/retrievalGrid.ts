@@ -1,5 +1,5 @@
 import { writeAtomic } from '@tripletkit/common';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { FONT, PALETTE, text } from './svg.ts';
 
 /** One image of the grid: raw pixels (H·W·C, channels last) and a caption under it. */
@@ -46,7 +46,7 @@ export async function retrievalGrid(rows: GridRow[], file: string, title: string
     text(PAD, 38, 'query', { size: 11, fill: PALETTE.blue }),
     text(PAD + cell + 3 * GAP, 38, 'nearest first — green: same class, red: another class', { size: 11 }),
   ];
-  const tiles: sharp.OverlayOptions[] = [];
+  const tiles: OverlayOptions[] = [];
   const place = async (img: GridImage, x: number, y: number, color: string) => {
     svg.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${color}"/>`);
     svg.push(text(x + cell / 2, y + cell + 14, img.caption, { size: 11, anchor: 'middle' }));
