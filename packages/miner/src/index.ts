@@ -1,3 +1,13 @@
+export { DEFAULT_TILE_SIZE, resolveOptions } from './core/resolveOptions.ts';
+export { concatTriplets, emptyTriplets, TripletBuffer } from './core/tripletBuffer.ts';
+export {
+  type MinedTriplets,
+  type MineOptions,
+  type Pick,
+  type ResolvedOptions,
+  STRATEGIES,
+  type Strategy,
+} from './core/types.ts';
 export {
   DISTANCE_KINDS,
   type DistanceKind,
@@ -7,7 +17,6 @@ export {
   l2Normalize,
   squaredNorms,
 } from './distances/index.ts';
-export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
 export {
   type ClassRetrieval,
   type Labels,
@@ -19,3 +28,6 @@ export {
   type RetrievalScores,
   retrievalMetrics,
 } from './metrics/index.ts';
+export { mine, mineAsync, mineStream, shardRange } from './mine.ts';
+export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
+export { type MarginWindow, marginWindow, tripletMargin } from './strategies/index.ts';

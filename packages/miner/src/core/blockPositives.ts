@@ -1,0 +1,147 @@
+/**
+ * Pass 1 of an anchor block: the distance of every anchor to each of its positives.
+ *
+ * Positives are same-class candidates (usually few), so instead of streaming all candidates we gather each class's
+ * members and compute small tiles against the block's anchors of that class. The tile kernel is bitwise-deterministic
+ * per element, so these values are exactly the ones a full-matrix tile would give.
+ */
+import { distanceTile } from '../distances/index.ts';
+import type { Prepared } from './prepare.ts';
+import type { ResolvedOptions } from './types.ts';
+
+/**
+ * Positives of anchors a0…a1−1. For local anchor i, entries start[i]…start[i+1]−1, sorted by (val, row) ascending:
+ * `val` is the canonical value (distance, or −similarity), so the farthest positive is last. `slot` is the entry's
+ * rank by row, used to emit triplets in (anchor, positive, negative) order.
+ */
+export interface BlockPositives {
+  start: Int32Array;
+  row: Int32Array;
+  val: Float32Array;
+  slot: Int32Array;
+}
+
+/** Scratch buffers reused across blocks (grow-only). */
+export class Scratch {
+  f32: Record<string, Float32Array> = {};
+  i32: Record<string, Int32Array> = {};
+  f(name: string, n: number): Float32Array {
+    let a = this.f32[name];
+    if (!a || a.length < n) {
+      a = new Float32Array(Math.max(n, 16));
+      this.f32[name] = a;
+    }
+    return a;
+  }
+  i(name: string, n: number): Int32Array {
+    let a = this.i32[name];
+    if (!a || a.length < n) {
+      a = new Int32Array(Math.max(n, 16));
+      this.i32[name] = a;
+    }
+    return a;
+  }
+}
+
+function gather(
+  src: Float32Array,
+  rows: ArrayLike<number>,
+  from: number,
+  count: number,
+  dim: number,
+  out: Float32Array,
+) {
+  for (let r = 0; r < count; r++) {
+    const s = rows[from + r] * dim;
+    out.set(src.subarray(s, s + dim), r * dim);
+  }
+}
+
+/**
+ * @example
+ * const pos = blockPositives(prepared, options, 0, 256, new Scratch());
+ */
+export function blockPositives(
+  p: Prepared,
+  options: ResolvedOptions,
+  a0: number,
+  a1: number,
+  scratch: Scratch,
+): BlockPositives {
+  const { dim, classStart, classMembers, sign } = p;
+  const nb = a1 - a0;
+  const start = new Int32Array(nb + 1);
+  for (let i = 0; i < nb; i++) {
+    const c = p.anchorClass[a0 + i];
+    start[i + 1] = start[i] + classStart[c + 1] - classStart[c] - (p.excludeSelf ? 1 : 0);
+  }
+  const total = start[nb];
+  const row = new Int32Array(total);
+  const val = new Float32Array(total);
+  const slot = new Int32Array(total);
+  if (total === 0) return { start, row, val, slot };
+
+  // Group the block's anchors by class (anchors keep ascending order inside a group).
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < nb; i++) {
+    const c = p.anchorClass[a0 + i];
+    const g = groups.get(c);
+    if (g) g.push(i);
+    else groups.set(c, [i]);
+  }
+  const cosine = options.distance === 'cosine';
+  const tile = options.tileSize;
+  const fillAt = start.slice(0, nb);
+  for (const [c, locals] of groups) {
+    const m0 = classStart[c];
+    const m1 = classStart[c + 1];
+    if (m1 - m0 === 0 || (p.excludeSelf && m1 - m0 === 1)) continue;
+    const ng = locals.length;
+    const aRows = scratch.f('aRows', ng * dim);
+    const aNorms = scratch.f('aNorms', ng);
+    for (let g = 0; g < ng; g++) {
+      const a = a0 + locals[g];
+      aRows.set(p.anchors.subarray(a * dim, (a + 1) * dim), g * dim);
+      if (!cosine) aNorms[g] = p.anchorNorms[a];
+    }
+    for (let k0 = m0; k0 < m1; k0 += tile) {
+      const cnt = Math.min(tile, m1 - k0);
+      const bRows = scratch.f('bRows', cnt * dim);
+      const bNorms = scratch.f('bNorms', cnt);
+      gather(p.cands, classMembers, k0, cnt, dim, bRows);
+      if (!cosine) for (let k = 0; k < cnt; k++) bNorms[k] = p.candNorms[classMembers[k0 + k]];
+      const out = scratch.f('posTile', ng * cnt);
+      distanceTile(aRows, ng, bRows, cnt, dim, options.distance, out, aNorms, bNorms);
+      for (let g = 0; g < ng; g++) {
+        const i = locals[g];
+        const a = a0 + i;
+        let w = fillAt[i];
+        for (let k = 0; k < cnt; k++) {
+          const r = classMembers[k0 + k];
+          if (p.excludeSelf && r === a) continue;
+          row[w] = r;
+          val[w] = sign * out[g * cnt + k];
+          w++;
+        }
+        fillAt[i] = w;
+      }
+    }
+  }
+
+  // Sort each anchor's positives by (val, row); rows were filled ascending, so position order = row order.
+  for (let i = 0; i < nb; i++) {
+    const s = start[i];
+    const n = start[i + 1] - s;
+    if (n < 2) continue;
+    const order = Array.from({ length: n }, (_, k) => k);
+    order.sort((x, y) => val[s + x] - val[s + y] || x - y);
+    const r = row.slice(s, s + n);
+    const v = val.slice(s, s + n);
+    for (let k = 0; k < n; k++) {
+      row[s + k] = r[order[k]];
+      val[s + k] = v[order[k]];
+      slot[s + k] = order[k];
+    }
+  }
+  return { start, row, val, slot };
+}

@@ -1,0 +1,66 @@
+/**
+ * BatchHardMiner (PML miners/batch_hard_miner.py): per anchor, the hardest positive (largest distance / smallest
+ * similarity) and the hardest negative (smallest distance / largest similarity); anchors lacking either are dropped.
+ * Ties go to the lowest row, as torch.max/min(dim=1) return the first extremum. The negative is a running minimum
+ * across candidate tiles, so memory is O(block).
+ */
+import type { BlockPositives } from '../core/blockPositives.ts';
+import type { Prepared } from '../core/prepare.ts';
+import type { TripletBuffer } from '../core/tripletBuffer.ts';
+import type { Selector } from './selector.ts';
+
+export class BatchHard implements Selector {
+  private readonly p: Prepared;
+  private a0 = 0;
+  private count = 0;
+  private pos!: BlockPositives;
+  private bestX = new Float32Array(0);
+  private bestN = new Int32Array(0);
+
+  constructor(p: Prepared) {
+    this.p = p;
+  }
+
+  beginBlock(a0: number, count: number, positives: BlockPositives): void {
+    this.a0 = a0;
+    this.count = count;
+    this.pos = positives;
+    if (this.bestX.length < count) {
+      this.bestX = new Float32Array(count);
+      this.bestN = new Int32Array(count);
+    }
+    this.bestX.fill(Number.POSITIVE_INFINITY, 0, count);
+    this.bestN.fill(-1, 0, count);
+  }
+
+  scanRow(i: number, tile: Float32Array, off: number, c0: number, count: number): void {
+    if (this.pos.start[i] === this.pos.start[i + 1]) return; // dropped anyway
+    const { candClass, sign } = this.p;
+    const ac = this.p.anchorClass[this.a0 + i];
+    let best = this.bestX[i];
+    let bestN = this.bestN[i];
+    for (let j = 0; j < count; j++) {
+      const x = sign * tile[off + j];
+      // Strict: candidates arrive in ascending row order, so the first of equal values is kept.
+      if (x < best && candClass[c0 + j] !== ac) {
+        best = x;
+        bestN = c0 + j;
+      }
+    }
+    this.bestX[i] = best;
+    this.bestN[i] = bestN;
+  }
+
+  finishBlock(out: TripletBuffer): void {
+    const { start, row, val } = this.pos;
+    const sign = this.p.sign;
+    for (let i = 0; i < this.count; i++) {
+      const s = start[i];
+      let k = start[i + 1] - 1;
+      if (k < s || this.bestN[i] < 0) continue;
+      // Positives are sorted by (value, row): the farthest is the first entry of the last run of equal values.
+      while (k > s && val[k - 1] === val[k]) k--;
+      out.push(this.a0 + i, row[k], this.bestN[i], sign * val[k], sign * this.bestX[i]);
+    }
+  }
+}
