@@ -19,6 +19,12 @@ function randomMatrix(rng: Rng, rows: number, dim: number, scale = 1): Float32Ar
   return x;
 }
 
+function wideRange(rng: Rng, rows: number, dim: number): Float32Array {
+  const x = randomMatrix(rng, rows, dim);
+  for (let i = 0; i < x.length; i++) x[i] *= 2 ** (rng.int(61) - 30);
+  return x;
+}
+
 /** float64 oracle: direct differences for the Lp kinds (no cancellation), plain dot for cosine. */
 function oracle(a: Float32Array, i: number, b: Float32Array, j: number, dim: number, kind: DistanceKind): number {
   let dot = 0;
@@ -89,8 +95,18 @@ describe(`distanceTile (${kernelInfo().kernel})`, () => {
         const split = new Rng(dim * 7 + kind.length);
         const aRows = 203;
         const bRows = 141;
-        const a = randomMatrix(split, aRows, dim);
-        const b = randomMatrix(split, bRows, dim);
+        // Values spanning 2^-30…2^30: sums then lose different low bits in any other summation order, so a kernel
+        // path that reorders (or fuses differently) shows up as a bit difference, not just a tolerance miss.
+        const a = wideRange(split, aRows, dim);
+        const b = wideRange(split, bRows, dim);
+        for (let i = 0; i < aRows && dim >= 2; i += 3) {
+          // x·X − x·X cancels exactly in order k = 0, 1, …; any other order swallows the small terms first.
+          a[i * dim] = 2 ** 40;
+          a[i * dim + 1] = -(2 ** 40);
+        }
+        for (let j = 0; j < bRows && dim >= 2; j++) b.fill(0.75, j * dim, j * dim + 2);
+        // Duplicated rows: distances ≈ 0 are pure rounding residue, sensitive to the exact bits of the dot product.
+        for (let j = 1; j < bRows; j += 5) b.set(a.subarray(j * dim, (j + 1) * dim), j * dim);
         const whole = new Float32Array(aRows * bRows);
         distanceTile(a, aRows, b, bRows, dim, kind, whole);
         for (let trial = 0; trial < 6; trial++) {

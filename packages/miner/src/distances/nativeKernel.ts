@@ -33,18 +33,18 @@ export const NATIVE_PATH = fileURLToPath(new URL('../../native/build/tripletkit_
 
 export type NativeLoad = { addon: NativeAddon; reason?: undefined } | { addon: undefined; reason: string };
 
-/** Tries the addon once; never throws. */
-export function loadNative(): NativeLoad {
+/** Tries the addon once (`path` is for tests); never throws. */
+export function loadNative(path = NATIVE_PATH): NativeLoad {
   const forced = process.env.TRIPLETKIT_KERNEL;
   if (forced === 'js') return { addon: undefined, reason: 'TRIPLETKIT_KERNEL=js forces the pure-TypeScript kernel' };
-  if (!existsSync(NATIVE_PATH)) {
+  if (!existsSync(path)) {
     return {
       addon: undefined,
-      reason: `native kernel not built (${NATIVE_PATH} is missing; run \`pnpm --filter @tripletkit/miner build\` with a C compiler installed)`,
+      reason: `native kernel not built (${path} is missing; run \`pnpm --filter @tripletkit/miner build\` with a C compiler installed)`,
     };
   }
   try {
-    const addon = createRequire(import.meta.url)(NATIVE_PATH) as NativeAddon;
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
     const info = addon.info();
     if (info.version !== NATIVE_VERSION) {
       return {

@@ -1,0 +1,233 @@
+/*
+ * The distance tile kernel: out = epilogue(A·Bᵀ) computed GEMM-style on packed panels.
+ *
+ * DETERMINISM (the reason for most choices here): every output element is
+ *     acc = 0; for k = 0 … dim-1: acc = fma(a[i][k], b[j][k], acc);
+ * followed by the same float epilogue, whichever micro-kernel (AVX-512, AVX2 or scalar), whichever lane, and whether
+ * the element lies in a full register block or a zero-padded edge block. FMA, add, sub, max and sqrt are all
+ * correctly rounded IEEE operations, so vector and scalar code give bit-identical results. The build uses
+ * -ffp-contract=off so the compiler may not fuse or reorder anything on its own.
+ */
+#include "kernel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define TK_X86 1
+#include <immintrin.h>
+#endif
+
+#define ALIGN 64
+
+static int grow(float **p, size_t *cap, size_t need) {
+  if (*cap >= need) return 0;
+  free(*p);
+  size_t bytes = ((need * sizeof(float) + ALIGN - 1) / ALIGN) * ALIGN;
+  *p = (float *)aligned_alloc(ALIGN, bytes);
+  *cap = *p ? need : 0;
+  return *p ? 0 : -1;
+}
+
+void tk_buffers_free(tk_buffers *buf) {
+  free(buf->pa);
+  free(buf->pb);
+  free(buf->na);
+  free(buf->nb);
+  memset(buf, 0, sizeof *buf);
+}
+
+/* Scalar epilogue; the vector ones below perform the same operations in the same order. */
+static inline float finish(int kind, float dot, float na, float nb) {
+  if (kind == TK_COSINE) return dot;
+  float d = (na + nb) - (dot + dot);
+  d = d < 0.0f ? 0.0f : d; /* same as max_ps(0, d): NaN and -0 pass through */
+  return kind == TK_EUCLIDEAN ? sqrtf(d) : d;
+}
+
+/* Copies the valid mr×nr corner of a full register block (used for edge blocks). */
+static inline void copy_block(const float *tmp, int ldt, float *out, size_t ldo, int mr, int nr) {
+  for (int r = 0; r < mr; r++) memcpy(out + r * ldo, tmp + r * ldt, (size_t)nr * sizeof(float));
+}
+
+/* ---------------- scalar (any CPU) ---------------- */
+#define S_MR 4
+#define S_NR 4
+static void mk_scalar(int dim, const float *pa, const float *pb, int kind, const float *na, const float *nb,
+                      float *out, size_t ldo, int mr, int nr) {
+  float acc[S_MR][S_NR] = {{0}};
+  for (int k = 0; k < dim; k++)
+    for (int r = 0; r < S_MR; r++)
+      for (int c = 0; c < S_NR; c++) acc[r][c] = fmaf(pa[k * S_MR + r], pb[k * S_NR + c], acc[r][c]);
+  for (int r = 0; r < mr; r++)
+    for (int c = 0; c < nr; c++) out[r * ldo + c] = finish(kind, acc[r][c], na[r], nb[c]);
+}
+
+#ifdef TK_X86
+/* ---------------- AVX2 + FMA: 6×16 block, 12 ymm accumulators ---------------- */
+#define A2_MR 6
+#define A2_NR 16
+__attribute__((target("avx2,fma"))) static inline __m256 finish8(int kind, __m256 dot, __m256 na, __m256 nb) {
+  if (kind == TK_COSINE) return dot;
+  __m256 d = _mm256_sub_ps(_mm256_add_ps(na, nb), _mm256_add_ps(dot, dot));
+  d = _mm256_max_ps(_mm256_setzero_ps(), d); /* returns d when d is NaN, like the scalar ternary */
+  return kind == TK_EUCLIDEAN ? _mm256_sqrt_ps(d) : d;
+}
+
+__attribute__((target("avx2,fma"))) static void mk_avx2(int dim, const float *pa, const float *pb, int kind,
+                                                        const float *na, const float *nb, float *out, size_t ldo,
+                                                        int mr, int nr) {
+  __m256 c[A2_MR][2];
+  for (int r = 0; r < A2_MR; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
+  for (int k = 0; k < dim; k++) {
+    const __m256 b0 = _mm256_load_ps(pb + k * A2_NR);
+    const __m256 b1 = _mm256_load_ps(pb + k * A2_NR + 8);
+    const float *ak = pa + k * A2_MR;
+#pragma GCC unroll 6
+    for (int r = 0; r < A2_MR; r++) {
+      const __m256 x = _mm256_broadcast_ss(ak + r);
+      c[r][0] = _mm256_fmadd_ps(x, b0, c[r][0]);
+      c[r][1] = _mm256_fmadd_ps(x, b1, c[r][1]);
+    }
+  }
+  const __m256 nb0 = _mm256_load_ps(nb), nb1 = _mm256_load_ps(nb + 8);
+  float tmp[A2_MR * A2_NR] __attribute__((aligned(32)));
+  const int full = mr == A2_MR && nr == A2_NR;
+  for (int r = 0; r < A2_MR; r++) {
+    const __m256 nar = _mm256_broadcast_ss(na + r);
+    float *dst = full ? out + r * ldo : tmp + r * A2_NR;
+    _mm256_storeu_ps(dst, finish8(kind, c[r][0], nar, nb0));
+    _mm256_storeu_ps(dst + 8, finish8(kind, c[r][1], nar, nb1));
+  }
+  if (!full) copy_block(tmp, A2_NR, out, ldo, mr, nr);
+}
+
+/* ---------------- AVX-512F: 12×32 block, 24 zmm accumulators ---------------- */
+#define A5_MR 12
+#define A5_NR 32
+__attribute__((target("avx512f"))) static inline __m512 finish16(int kind, __m512 dot, __m512 na, __m512 nb) {
+  if (kind == TK_COSINE) return dot;
+  __m512 d = _mm512_sub_ps(_mm512_add_ps(na, nb), _mm512_add_ps(dot, dot));
+  d = _mm512_max_ps(_mm512_setzero_ps(), d);
+  return kind == TK_EUCLIDEAN ? _mm512_sqrt_ps(d) : d;
+}
+
+__attribute__((target("avx512f"))) static void mk_avx512(int dim, const float *pa, const float *pb, int kind,
+                                                         const float *na, const float *nb, float *out, size_t ldo,
+                                                         int mr, int nr) {
+  __m512 c[A5_MR][2];
+  for (int r = 0; r < A5_MR; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+  for (int k = 0; k < dim; k++) {
+    const __m512 b0 = _mm512_load_ps(pb + k * A5_NR);
+    const __m512 b1 = _mm512_load_ps(pb + k * A5_NR + 16);
+    const float *ak = pa + k * A5_MR;
+#pragma GCC unroll 12
+    for (int r = 0; r < A5_MR; r++) {
+      const __m512 x = _mm512_set1_ps(ak[r]);
+      c[r][0] = _mm512_fmadd_ps(x, b0, c[r][0]);
+      c[r][1] = _mm512_fmadd_ps(x, b1, c[r][1]);
+    }
+  }
+  const __m512 nb0 = _mm512_load_ps(nb), nb1 = _mm512_load_ps(nb + 16);
+  float tmp[A5_MR * A5_NR] __attribute__((aligned(64)));
+  const int full = mr == A5_MR && nr == A5_NR;
+  for (int r = 0; r < A5_MR; r++) {
+    const __m512 nar = _mm512_set1_ps(na[r]);
+    float *dst = full ? out + r * ldo : tmp + r * A5_NR;
+    _mm512_storeu_ps(dst, finish16(kind, c[r][0], nar, nb0));
+    _mm512_storeu_ps(dst + 16, finish16(kind, c[r][1], nar, nb1));
+  }
+  if (!full) copy_block(tmp, A5_NR, out, ldo, mr, nr);
+}
+#endif
+
+typedef void (*micro_kernel)(int, const float *, const float *, int, const float *, const float *, float *, size_t,
+                             int, int);
+typedef struct {
+  const char *name;
+  int mr, nr;
+  micro_kernel mk;
+} isa_t;
+
+static const isa_t *pick(void) {
+  static const isa_t scalar = {"scalar", S_MR, S_NR, mk_scalar};
+#ifdef TK_X86
+  static const isa_t avx2 = {"avx2", A2_MR, A2_NR, mk_avx2};
+  static const isa_t avx512 = {"avx512", A5_MR, A5_NR, mk_avx512};
+  const char *force = getenv("TRIPLETKIT_ISA"); /* for tests and benchmarks: avx2 / scalar */
+  __builtin_cpu_init();
+  const int has512 = __builtin_cpu_supports("avx512f");
+  const int has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (force && strcmp(force, "scalar") == 0) return &scalar;
+  if (force && strcmp(force, "avx2") == 0) return has2 ? &avx2 : &scalar;
+  if (has512) return &avx512;
+  if (has2) return &avx2;
+#endif
+  return &scalar;
+}
+
+static const isa_t *active(void) {
+  /* Racing workers compute the same answer, so a plain once-style cache is fine. */
+  static const isa_t *volatile chosen = NULL;
+  if (!chosen) chosen = pick();
+  return chosen;
+}
+
+const char *tk_isa(void) { return active()->name; }
+
+/* Packs `rows` rows of x (row-major, width dim) into panels of `w` rows, k-major inside a panel, zero padded. */
+static void pack(const float *x, int rows, int dim, int w, float *dst) {
+  const int panels = (rows + w - 1) / w;
+  for (int p = 0; p < panels; p++) {
+    float *panel = dst + (size_t)p * w * dim;
+    for (int r = 0; r < w; r++) {
+      const int row = p * w + r;
+      if (row < rows) {
+        const float *src = x + (size_t)row * dim;
+        for (int k = 0; k < dim; k++) panel[k * w + r] = src[k];
+      } else {
+        for (int k = 0; k < dim; k++) panel[k * w + r] = 0.0f;
+      }
+    }
+  }
+}
+
+static void pack_norms(const float *n, int rows, int w, float *dst) {
+  const int padded = (rows + w - 1) / w * w;
+  for (int r = 0; r < padded; r++) dst[r] = (n && r < rows) ? n[r] : 0.0f;
+}
+
+int tk_tile(tk_buffers *buf, const float *a, int a_rows, const float *b, int b_rows, int dim, int kind, float *out,
+            const float *a_norms, const float *b_norms) {
+  const isa_t *isa = active();
+  const int MR = isa->mr, NR = isa->nr;
+  const int pa_n = (a_rows + MR - 1) / MR, pb_n = (b_rows + NR - 1) / NR;
+  if (grow(&buf->pa, &buf->pa_cap, (size_t)pa_n * MR * dim) || grow(&buf->pb, &buf->pb_cap, (size_t)pb_n * NR * dim) ||
+      grow(&buf->na, &buf->na_cap, (size_t)pa_n * MR) || grow(&buf->nb, &buf->nb_cap, (size_t)pb_n * NR))
+    return -1;
+  pack(a, a_rows, dim, MR, buf->pa);
+  pack(b, b_rows, dim, NR, buf->pb);
+  pack_norms(kind == TK_COSINE ? NULL : a_norms, a_rows, MR, buf->na);
+  pack_norms(kind == TK_COSINE ? NULL : b_norms, b_rows, NR, buf->nb);
+
+  /* Blocking: one B panel (NR×dim) stays in L1 while a block of A panels (≈256 KiB, L2) streams past it. The order
+   * of blocks never changes a value (each element is finished inside one micro-kernel call). */
+  int mc_panels = (int)((256u * 1024u) / ((size_t)MR * dim * sizeof(float)));
+  if (mc_panels < 1) mc_panels = 1;
+  for (int ib = 0; ib < pa_n; ib += mc_panels) {
+    const int ie = ib + mc_panels < pa_n ? ib + mc_panels : pa_n;
+    for (int jp = 0; jp < pb_n; jp++) {
+      const int j0 = jp * NR;
+      const int nr = b_rows - j0 < NR ? b_rows - j0 : NR;
+      const float *pbj = buf->pb + (size_t)jp * NR * dim;
+      for (int ip = ib; ip < ie; ip++) {
+        const int i0 = ip * MR;
+        const int mr = a_rows - i0 < MR ? a_rows - i0 : MR;
+        isa->mk(dim, buf->pa + (size_t)ip * MR * dim, pbj, kind, buf->na + i0, buf->nb + j0,
+                out + (size_t)i0 * b_rows + j0, (size_t)b_rows, mr, nr);
+      }
+    }
+  }
+  return 0;
+}

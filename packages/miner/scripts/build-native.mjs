@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Compiles the optional native distance kernel (native/src/*.c → native/build/tripletkit_kernel.node) with the
+// system C compiler and Node's own N-API headers. Run by the miner's `build` script, hence by `pnpm install`.
+// It must never fail an install: on any problem it prints ONE line and exits 0, and the miner uses its pure-TS kernel.
+// Env: CC (compiler, default cc → gcc → clang), TRIPLETKIT_SKIP_NATIVE=1 (do not build), TRIPLETKIT_NATIVE_VERBOSE=1.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const srcDir = path.join(root, 'native', 'src');
+const outDir = path.join(root, 'native', 'build');
+const target = path.join(outDir, 'tripletkit_kernel.node');
+const verbose = process.env.TRIPLETKIT_NATIVE_VERBOSE === '1';
+
+function done(line) {
+  console.log(`tripletkit native kernel: ${line}`);
+  process.exit(0);
+}
+
+/** Node's header folder: next to this node binary, its configured prefix, node-gyp's cache, or npm's nodedir. */
+function nodeIncludeDir() {
+  const candidates = [];
+  const nodedir = process.env.npm_config_nodedir;
+  if (nodedir) candidates.push(path.join(nodedir, 'include', 'node'));
+  candidates.push(path.resolve(path.dirname(process.execPath), '..', 'include', 'node'));
+  const prefix = process.config?.variables?.node_prefix;
+  if (typeof prefix === 'string' && prefix) candidates.push(path.join(prefix, 'include', 'node'));
+  const version = process.versions.node;
+  for (const cache of [
+    path.join(homedir(), '.cache', 'node-gyp', version),
+    path.join(homedir(), 'Library', 'Caches', 'node-gyp', version),
+    path.join(homedir(), '.node-gyp', version),
+  ]) {
+    candidates.push(path.join(cache, 'include', 'node'));
+  }
+  candidates.push('/usr/include/node', '/usr/local/include/node');
+  return candidates.find((dir) => existsSync(path.join(dir, 'node_api.h')));
+}
+
+function findCompiler() {
+  const names = process.env.CC ? [process.env.CC] : ['cc', 'gcc', 'clang'];
+  return names.find((cc) => spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0);
+}
+
+try {
+  if (process.env.TRIPLETKIT_SKIP_NATIVE === '1') done('skipped (TRIPLETKIT_SKIP_NATIVE=1); using the pure-TS kernel');
+  if (process.platform === 'win32') done('not built on Windows (no MSVC recipe); using the pure-TS kernel');
+  const include = nodeIncludeDir();
+  if (!include) done('Node headers (node_api.h) not found; using the pure-TS kernel');
+  const cc = findCompiler();
+  if (!cc) done('no C compiler (cc/gcc/clang) found; using the pure-TS kernel');
+
+  const sources = readdirSync(srcDir)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => path.join(srcDir, f));
+  mkdirSync(outDir, { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  // -ffp-contract=off: the compiler must not fuse or reassociate floating point (determinism, see kernel.c).
+  // No -march=native: the SIMD micro-kernels carry their own target attributes and are chosen by cpuid at run
+  // time, so the binary stays correct if node_modules moves to another x86-64 machine.
+  const args = [
+    '-O3',
+    '-std=c11',
+    '-D_ISOC11_SOURCE',
+    '-fPIC',
+    '-shared',
+    '-ffp-contract=off',
+    '-fno-fast-math',
+    '-fvisibility=hidden',
+    '-Wall',
+    `-I${include}`,
+    ...sources,
+    '-o',
+    tmp,
+    '-lm',
+  ];
+  if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
+  const r = spawnSync(cc, args, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    const first = `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => l.trim()) ?? 'unknown error';
+    if (verbose) console.error(r.stderr);
+    done(`${cc} failed (${first.trim()}); using the pure-TS kernel`);
+  }
+  if (verbose && r.stderr) console.error(r.stderr);
+  renameSync(tmp, target); // atomic: a worker loading the addon never sees half a file
+  done(`built ${path.relative(process.cwd(), target)} with ${cc}`);
+} catch (err) {
+  done(`build skipped (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); using the pure-TS kernel`);
+}
