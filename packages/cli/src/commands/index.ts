@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command.ts';
+import { evalCommand } from './eval.ts';
 
 /** Every command of the CLI, in the order `--help` lists them. Each lives in its own file in this folder. */
-export const commands: CommandSpec<never, unknown>[] = [];
+export const commands: CommandSpec<never, unknown>[] = [evalCommand as CommandSpec<never, unknown>];
