@@ -1,1 +1,19 @@
-export {};
+export { decodeSmallPng, isPng } from './decode/decodeSmallPng.ts';
+export { resizeRaw } from './decode/resizeRaw.ts';
+export { type ImagesFile, openImages } from './read/openImages.ts';
+export { IMAGE_EXTENSIONS, listFolder } from './sources/listFolder.ts';
+export { readIdx } from './sources/readIdx.ts';
+export { parseCsvLine, readManifest } from './sources/readManifest.ts';
+export type {
+  BadFile,
+  FailOn,
+  Fit,
+  ImageSource,
+  Kernel,
+  LoadOptions,
+  LoadSummary,
+} from './types.ts';
+export { imagesSchema } from './write/imagesSchema.ts';
+export { loadImages } from './write/loadImages.ts';
+export { DEFAULT_LIMIT_INPUT_PIXELS, defaultBatchRows } from './write/resolveOptions.ts';
+export { type WriteImagesOptions, writeImages } from './write/writeImages.ts';

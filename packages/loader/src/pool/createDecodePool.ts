@@ -1,0 +1,99 @@
+/**
+ * A pool of decoding worker threads (or the calling thread when `threads` ≤ 1). Chunks are queued and handed to the
+ * first idle worker; callers await results in input order, so output never depends on which worker was faster.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { decodeChunk } from '../decode/decodeChunk.ts';
+import type { DecodedChunk, DecodeInput, DecodeOptions } from '../decode/decodeOptions.ts';
+
+/** Decodes chunks, possibly in parallel. */
+export interface DecodePool {
+  readonly threads: number;
+  decode(inputs: DecodeInput[]): Promise<DecodedChunk>;
+  close(): Promise<void>;
+}
+
+interface Task {
+  id: number;
+  inputs: DecodeInput[];
+  resolve: (r: DecodedChunk) => void;
+  reject: (e: Error) => void;
+}
+
+/** Starts the worker script; from sources (`.ts`, tests and benchmarks) it first registers tsx inside the worker. */
+function spawnWorker(options: DecodeOptions): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const ext = path.extname(here);
+  const entry = new URL(`./decodeWorker${ext}`, import.meta.url);
+  if (ext !== '.ts') return new Worker(entry, { workerData: { options } });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: { options } });
+}
+
+/**
+ * @example
+ * const pool = createDecodePool(options, 2);
+ * const { pixels, failures } = await pool.decode([{ file: 'a.png' }]);
+ * await pool.close();
+ */
+export function createDecodePool(options: DecodeOptions, threads: number): DecodePool {
+  if (threads <= 1) {
+    return { threads: 1, decode: (inputs) => decodeChunk(inputs, options), close: async () => undefined };
+  }
+  const workers: Worker[] = [];
+  const idle: Worker[] = [];
+  const running = new Map<Worker, Task>();
+  const queue: Task[] = [];
+  let nextId = 0;
+  let broken: Error | undefined;
+
+  const pump = () => {
+    while (idle.length && queue.length) {
+      const w = idle.shift()!;
+      const t = queue.shift()!;
+      running.set(w, t);
+      w.postMessage({ id: t.id, inputs: t.inputs });
+    }
+  };
+  const fail = (err: Error) => {
+    broken = err;
+    for (const t of [...running.values(), ...queue.splice(0)]) t.reject(err);
+    running.clear();
+  };
+  for (let i = 0; i < threads; i++) {
+    const w = spawnWorker(options);
+    w.on('message', (msg: { id: number; pixels?: Uint8Array; failures?: DecodedChunk['failures']; error?: string }) => {
+      const t = running.get(w);
+      running.delete(w);
+      idle.push(w);
+      if (t) {
+        if (msg.error !== undefined) t.reject(new Error(`decoding worker failed: ${msg.error}`));
+        else t.resolve({ pixels: msg.pixels!, failures: msg.failures! });
+      }
+      pump();
+    });
+    w.on('error', (err) => fail(err));
+    w.on('exit', (code) => {
+      if (code !== 0 && !broken) fail(new Error(`decoding worker exited with code ${code}`));
+    });
+    workers.push(w);
+    idle.push(w);
+  }
+  return {
+    threads,
+    decode(inputs) {
+      if (broken) return Promise.reject(broken);
+      return new Promise<DecodedChunk>((resolve, reject) => {
+        queue.push({ id: nextId++, inputs, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      broken ??= new Error('decode pool closed');
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

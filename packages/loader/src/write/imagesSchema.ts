@@ -1,0 +1,31 @@
+/** The images file schema of ../shared/CONTRACTS.md. */
+import { field, schemaOf, uint8ListType } from '@tripletkit/common';
+import { Int32, type Schema, Utf8 } from 'apache-arrow';
+
+/**
+ * @example
+ * const schema = imagesSchema({ height: 28, width: 28, channels: 1, classes: ['0', '1'] });
+ */
+export function imagesSchema(meta: {
+  height: number;
+  width: number;
+  channels: number;
+  classes: string[];
+  extra?: Record<string, string>;
+}): Schema {
+  return schemaOf(
+    [
+      field('pixels', uint8ListType(meta.height * meta.width * meta.channels)),
+      field('label', new Int32()),
+      field('path', new Utf8()),
+    ],
+    {
+      'tripletkit.kind': 'images',
+      'tripletkit.height': String(meta.height),
+      'tripletkit.width': String(meta.width),
+      'tripletkit.channels': String(meta.channels),
+      'tripletkit.classes': JSON.stringify(meta.classes),
+      ...meta.extra,
+    },
+  );
+}

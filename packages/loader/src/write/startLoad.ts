@@ -1,0 +1,168 @@
+/**
+ * The engine behind {@link loadImages} and {@link writeImages}: resolves the source and options, then streams record
+ * batches in input order while a decode pool works ahead by a bounded number of chunks (flat memory, any dataset
+ * size). Failed images are dropped from the output and reported; with `strict` the first one ends the run.
+ */
+import { fixedSizeListData, int32Data, recordBatch, TripletkitError, utf8Data } from '@tripletkit/common';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { DecodeInput } from '../decode/decodeOptions.ts';
+import { createDecodePool } from '../pool/createDecodePool.ts';
+import type { ResolvedSource } from '../sources/imageItem.ts';
+import { resolveSource } from '../sources/resolveSource.ts';
+import type { BadFile, ImageSource, LoadOptions } from '../types.ts';
+import { imagesSchema } from './imagesSchema.ts';
+import { type ResolvedOptions, resolveOptions } from './resolveOptions.ts';
+
+/** Counters filled in while the batches are consumed. */
+export interface LoadStats {
+  rows: number;
+  batches: number;
+  badFiles: BadFile[];
+  classCounts: number[];
+  started: number;
+  finished: number;
+}
+
+/** A started load: its schema (known before the first batch) and the batches to consume once. */
+export interface StartedLoad {
+  source: ResolvedSource;
+  options: ResolvedOptions;
+  schema: Schema;
+  stats: LoadStats;
+  batches: AsyncGenerator<RecordBatch>;
+}
+
+/** Images per chunk sent to a worker: ~1 MiB of output, and enough chunks to keep every worker busy. */
+function chunkSize(rowBytes: number, total: number, threads: number): number {
+  const bySize = Math.max(4, Math.min(256, Math.floor((1024 * 1024) / rowBytes)));
+  return Math.max(1, Math.min(bySize, Math.ceil(total / (threads * 4))));
+}
+
+function badFileError(bad: BadFile): TripletkitError {
+  return new TripletkitError('E_IMAGE', `The image ${bad.path} cannot be used (${bad.reason}): ${bad.message}.`, {
+    hint: 'Remove or replace it, or run without --strict to skip bad files and list them (--errors errors.jsonl).',
+  });
+}
+
+async function* produce(started: Omit<StartedLoad, 'batches'>, opts: LoadOptions): AsyncGenerator<RecordBatch> {
+  const { source: src, options: o, schema, stats } = started;
+  const rowBytes = o.width * o.height * o.channels;
+  const total = src.items.length;
+  const pool = createDecodePool(o, Math.min(o.concurrency, Math.max(1, Math.ceil(total / 16))));
+  const chunk = chunkSize(rowBytes, total, pool.threads);
+  const inflight: { from: number; to: number; result: ReturnType<typeof pool.decode> }[] = [];
+  const depth = pool.threads * 3;
+  let nextChunk = 0;
+  const submit = () => {
+    const from = nextChunk;
+    const to = Math.min(total, from + chunk);
+    nextChunk = to;
+    const inputs: DecodeInput[] = [];
+    for (let i = from; i < to; i++) {
+      if (src.raw) {
+        const n = src.raw.width * src.raw.height * src.raw.channels;
+        // slice(): a view would make postMessage copy the whole IDX buffer.
+        inputs.push({ raw: src.raw.pixels.slice(i * n, (i + 1) * n), ...dims(src) });
+      } else inputs.push({ file: src.items[i].file! });
+    }
+    const result = pool.decode(inputs);
+    result.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
+    inflight.push({ from, to, result });
+  };
+  let pixels = new Uint8Array(o.batchRows * rowBytes);
+  let labels = new Int32Array(o.batchRows);
+  let paths: string[] = [];
+  let fill = 0;
+  const flush = (): RecordBatch => {
+    const px = fill === o.batchRows ? pixels : pixels.slice(0, fill * rowBytes);
+    const lb = fill === o.batchRows ? labels : labels.slice(0, fill);
+    const batch = recordBatch(schema, [fixedSizeListData(px, rowBytes), int32Data(lb), utf8Data(paths)]);
+    // Fresh buffers: the consumer may still hold the batch we just gave out.
+    pixels = new Uint8Array(o.batchRows * rowBytes);
+    labels = new Int32Array(o.batchRows);
+    paths = [];
+    fill = 0;
+    stats.rows += batch.numRows;
+    stats.batches++;
+    return batch;
+  };
+  let done = 0;
+  try {
+    while (nextChunk < total && inflight.length < depth) submit();
+    while (inflight.length) {
+      if (opts.signal?.aborted) {
+        throw new TripletkitError('E_INTERRUPTED', 'Loading was interrupted; no output was written.', {
+          hint: 'Run the command again.',
+        });
+      }
+      const head = inflight.shift()!;
+      const r = await head.result;
+      if (nextChunk < total) submit();
+      for (let i = head.from; i < head.to; i++) {
+        const k = i - head.from;
+        const failure = r.failures[k];
+        const item = src.items[i];
+        if (failure) {
+          const bad: BadFile = { index: i, path: item.path, reason: failure.reason, message: failure.message };
+          if (o.strict) throw badFileError(bad);
+          stats.badFiles.push(bad);
+          opts.onBadFile?.(bad);
+          continue;
+        }
+        pixels.set(r.pixels.subarray(k * rowBytes, (k + 1) * rowBytes), fill * rowBytes);
+        labels[fill] = item.label;
+        paths.push(item.path);
+        stats.classCounts[item.label]++;
+        fill++;
+        if (fill === o.batchRows) yield flush();
+      }
+      done = head.to;
+      opts.onProgress?.(done, total);
+    }
+    if (fill > 0) yield flush();
+    if (stats.rows === 0) {
+      throw new TripletkitError('E_EMPTY', `None of the ${total} images could be decoded; no output was written.`, {
+        hint: 'See the bad-file list (--errors errors.jsonl) for the reasons.',
+      });
+    }
+    stats.finished = performance.now();
+  } finally {
+    await pool.close();
+  }
+}
+
+function dims(src: ResolvedSource): { width: number; height: number; channels: number } {
+  return { width: src.raw!.width, height: src.raw!.height, channels: src.raw!.channels };
+}
+
+/**
+ * @example
+ * const load = await startLoad({ folder: 'data' }, { size: 64 });
+ * for await (const b of load.batches) console.log(b.numRows);
+ */
+export async function startLoad(source: ImageSource, opts: LoadOptions): Promise<StartedLoad> {
+  const started = performance.now();
+  const src = await resolveSource(source);
+  const options = await resolveOptions(opts ?? {}, src);
+  const schema = imagesSchema({
+    height: options.height,
+    width: options.width,
+    channels: options.channels,
+    classes: src.classes,
+    extra: {
+      'tripletkit.fit': options.fit,
+      'tripletkit.kernel': options.kernel,
+      'tripletkit.batch_rows': String(options.batchRows),
+    },
+  });
+  const stats: LoadStats = {
+    rows: 0,
+    batches: 0,
+    badFiles: [],
+    classCounts: new Array(src.classes.length).fill(0),
+    started,
+    finished: 0,
+  };
+  const base = { source: src, options, schema, stats };
+  return { ...base, batches: produce(base, opts ?? {}) };
+}
