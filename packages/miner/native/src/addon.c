@@ -15,7 +15,7 @@
 static void throw_error(napi_env env, const char *msg) { napi_throw_error(env, "E_ARG", msg); }
 
 /* Reads a Float32Array argument; returns NULL (with a pending exception) on anything else. */
-static float *f32(napi_env env, napi_value v, size_t *length, const char *name) {
+static float *f32(napi_env env, napi_value v, size_t *length) {
   bool is_ta = false;
   napi_is_typedarray(env, v, &is_ta);
   if (is_ta) {
@@ -24,7 +24,6 @@ static float *f32(napi_env env, napi_value v, size_t *length, const char *name) 
     if (napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) == napi_ok && type == napi_float32_array)
       return data ? (float *)data : (float *)"";
   }
-  (void)name;
   throw_error(env, "native distance kernel: expected a Float32Array argument");
   return NULL;
 }
@@ -50,15 +49,15 @@ static napi_value tile(napi_env env, napi_callback_info info) {
   }
   size_t la, lb, lo, lna, lnb;
   int a_rows, b_rows, dim, kind;
-  float *a = f32(env, argv[0], &la, "a");
+  float *a = f32(env, argv[0], &la);
   if (!a || int_arg(env, argv[1], &a_rows)) return NULL;
-  float *b = f32(env, argv[2], &lb, "b");
+  float *b = f32(env, argv[2], &lb);
   if (!b || int_arg(env, argv[3], &b_rows) || int_arg(env, argv[4], &dim) || int_arg(env, argv[5], &kind)) return NULL;
-  float *out = f32(env, argv[6], &lo, "out");
+  float *out = f32(env, argv[6], &lo);
   if (!out) return NULL;
-  float *na = f32(env, argv[7], &lna, "aNorms");
+  float *na = f32(env, argv[7], &lna);
   if (!na) return NULL;
-  float *nb = f32(env, argv[8], &lnb, "bNorms");
+  float *nb = f32(env, argv[8], &lnb);
   if (!nb) return NULL;
   /* The TypeScript wrapper validates too; these checks only keep a misuse from touching foreign memory. */
   const int lp = kind != TK_COSINE;
