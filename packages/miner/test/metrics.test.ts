@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '@tripletkit/common';
 import { type DistanceKind, distanceTile, l2Normalize, nearestNeighbors, retrievalMetrics } from '../src/index.ts';
+import { neighborBlocks } from '../src/metrics/neighborBlocks.ts';
 
 const close = (actual: number | null, expected: number, what: string) =>
   assert.ok(actual !== null && Math.abs(actual - expected) < 1e-12, `${what}: expected ${expected}, got ${actual}`);
@@ -217,4 +218,35 @@ test('metrics do not depend on block sizes', () => {
   const c = retrievalMetrics(x, 8, labels, { queryBlock: 300, referenceBlock: 300 });
   assert.deepEqual(a, b);
   assert.deepEqual(a, c);
+});
+
+test('the packed float64 sort and the heap sort order neighbours identically (negative keys, zeros, ties)', () => {
+  const rng = new Rng(3);
+  for (const kind of ['cosine', 'euclidean'] as DistanceKind[]) {
+    const { x } = randomCase(rng, 120, 3, 2, 3);
+    const q = kind === 'cosine' ? l2Normalize(x, 3) : x;
+    const run = (packedSort: boolean) => {
+      const out: number[][] = [];
+      const search = {
+        query: q,
+        queryRows: 120,
+        reference: q,
+        referenceRows: 120,
+        dim: 3,
+        kind,
+        k: 40,
+        excludeSelf: true,
+        queryBlock: 16,
+        referenceBlock: 32,
+        packedSort,
+      };
+      for (const b of neighborBlocks(search)) {
+        for (let i = 0; i < b.rows; i++) {
+          out.push([...b.indices.subarray(i * b.k, (i + 1) * b.k), ...b.values.subarray(i * b.k, (i + 1) * b.k)]);
+        }
+      }
+      return out;
+    };
+    assert.deepEqual(run(true), run(false), kind);
+  }
 });

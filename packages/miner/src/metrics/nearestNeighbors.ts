@@ -52,7 +52,7 @@ export function nearestNeighbors(
     kind: o.distance,
     k: kk,
     excludeSelf: sameSource,
-    queryBlock: queryBlockFor(o, kk),
+    queryBlock: queryBlockFor(o, 2 * kk),
     referenceBlock: o.referenceBlock,
   });
   for (const b of blocks) {

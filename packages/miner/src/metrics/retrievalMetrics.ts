@@ -127,7 +127,7 @@ export function retrievalMetrics(
       kind: o.distance,
       k,
       excludeSelf: sameSource,
-      queryBlock: queryBlockFor(o, k),
+      queryBlock: queryBlockFor(o, 2 * k),
       referenceBlock: o.referenceBlock,
     });
     for (const b of blocks) {
