@@ -18,6 +18,13 @@ export {
   squaredNorms,
 } from './distances/index.ts';
 export {
+  type EmbeddingsFile,
+  type ReadEmbeddingsOptions,
+  readEmbeddings,
+  tripletSchema,
+  writeTriplets,
+} from './io/index.ts';
+export {
   type ClassRetrieval,
   type Labels,
   type NearestNeighbors,
@@ -29,5 +36,6 @@ export {
   retrievalMetrics,
 } from './metrics/index.ts';
 export { mine, mineAsync, mineStream, shardRange } from './mine.ts';
+export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';
 export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
 export { type MarginWindow, marginWindow, tripletMargin } from './strategies/index.ts';

@@ -1,5 +1,9 @@
 import type { CommandSpec } from '../command.ts';
 import { evalCommand } from './eval.ts';
+import { mineCommand } from './mine.ts';
 
 /** Every command of the CLI, in the order `--help` lists them. Each lives in its own file in this folder. */
-export const commands: CommandSpec<never, unknown>[] = [evalCommand as CommandSpec<never, unknown>];
+export const commands: CommandSpec<never, unknown>[] = [
+  mineCommand as CommandSpec<never, unknown>,
+  evalCommand as CommandSpec<never, unknown>,
+];

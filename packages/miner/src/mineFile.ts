@@ -1,0 +1,167 @@
+/**
+ * `tripletkit mine` as one library call: read an embeddings file (and optionally a reference file), mine with the
+ * streaming core, write the triplets file atomically, and return a summary.
+ */
+import { type ArrowFormat, createProgress, expectString, TripletkitError } from '@tripletkit/common';
+import type { MineOptions } from './core/types.ts';
+import { kernelInfo } from './distances/index.ts';
+import { readEmbeddings } from './io/readEmbeddings.ts';
+import { writeTriplets } from './io/writeTriplets.ts';
+import { mineStream, shardRange } from './mine.ts';
+
+/** Options of {@link mineFile}: the mining options plus files. */
+export interface MineFileOptions extends Omit<MineOptions, 'reference' | 'onProgress'> {
+  /** Embeddings file to mine (anchors, and candidates unless `reference` is given). */
+  embeddings: string;
+  /** Output triplets file. */
+  output: string;
+  /** Candidates (positives and negatives) from this file instead (PML ref_emb). */
+  reference?: string;
+  /** Arrow IPC flavour of the output (default `file`). */
+  format?: ArrowFormat;
+  embeddingColumn?: string;
+  labelColumn?: string;
+  /** Draw a progress bar on stderr (only when it is a TTY). Default true. */
+  progress?: boolean;
+}
+
+/** What {@link mineFile} did. */
+export interface MineFileResult {
+  output: string;
+  triplets: number;
+  /** Anchors mined (this shard's, with --shard). */
+  anchors: number;
+  anchorsWithoutPositive: number;
+  anchorsWithoutNegative: number;
+  /** Classes with a single row in the embeddings file: their anchors have no positive (reported, not fatal). */
+  singleSampleClasses: number;
+  classes: number;
+  rows: number;
+  referenceRows?: number;
+  dim: number;
+  strategy: string;
+  margin: number;
+  distance: string;
+  normalize: boolean;
+  seconds: number;
+  tripletsPerSecond: number;
+  kernel: string;
+}
+
+/**
+ * @example
+ * const r = await mineFile({ embeddings: 'emb.arrow', output: 'mined.arrow', strategy: 'semi-hard' });
+ * console.log(r.triplets, r.tripletsPerSecond);
+ */
+export async function mineFile(options: MineFileOptions): Promise<MineFileResult> {
+  const start = performance.now();
+  const embPath = expectString('embeddings', options.embeddings);
+  const output = expectString('output', options.output);
+  const labelMap = new Map<string, number>();
+  const cols = { embeddingColumn: options.embeddingColumn, labelColumn: options.labelColumn, labelMap };
+  const emb = await readEmbeddings(embPath, cols);
+  const ref = options.reference
+    ? await readEmbeddings(options.reference, { ...cols, what: 'reference file' })
+    : undefined;
+  if (ref && ref.dim !== emb.dim) {
+    throw new TripletkitError(
+      'E_SCHEMA',
+      `The reference file ${ref.path} has ${ref.dim}-dimensional embeddings but ${emb.path} has ${emb.dim}.`,
+      { hint: 'Mine embeddings from the same model against each other.' },
+    );
+  }
+  if (ref && ref.labelKind !== emb.labelKind) {
+    throw new TripletkitError(
+      'E_SCHEMA',
+      `The labels of ${emb.path} are ${emb.labelKind}s but those of ${ref.path} are ${ref.labelKind}s.`,
+      { hint: 'Use the same label type (class ids or class names) in both files.' },
+    );
+  }
+
+  // Class statistics: at least two classes overall; single-sample classes are only reported.
+  const counts = new Map<number, number>();
+  for (const l of emb.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const refCounts = new Map<number, number>();
+  for (const l of ref?.labels ?? []) refCounts.set(l, (refCounts.get(l) ?? 0) + 1);
+  const classes = new Set([...counts.keys(), ...refCounts.keys()]);
+  if (classes.size < 2) {
+    const only = emb.labelKind === 'string' ? [...labelMap.keys()][0] : [...classes][0];
+    throw new TripletkitError(
+      'E_DATA',
+      `${ref ? `${emb.path} and ${ref.path} have` : `${emb.path} has`} only one class (label ${only}); triplets need at least two.`,
+      { hint: 'Mine a file with two or more classes.' },
+    );
+  }
+  let singleSampleClasses = 0;
+  for (const c of counts.values()) if (c === 1) singleSampleClasses++;
+
+  const mineOptions: MineOptions = {
+    ...options,
+    reference: ref ? { embeddings: ref.embeddings, labels: ref.labels } : undefined,
+  };
+  const [a0, a1] = options.shard ? shardRange(emb.rows, options.shard.index, options.shard.count) : [0, emb.rows];
+  const nC = ref ? ref.rows : emb.rows;
+  let anchorsWithoutPositive = 0;
+  let anchorsWithoutNegative = 0;
+  for (let a = a0; a < a1; a++) {
+    const l = emb.labels[a];
+    const same = ref ? (refCounts.get(l) ?? 0) : (counts.get(l) ?? 0) - 1;
+    if (same === 0) anchorsWithoutPositive++;
+    if (nC - same - (ref ? 0 : 1) === 0) anchorsWithoutNegative++;
+  }
+
+  const bar = createProgress({
+    label: 'mine',
+    total: a1 - a0,
+    unit: 'anchors',
+    enabled: options.progress === false ? false : undefined,
+  });
+  mineOptions.onProgress = (done) => bar.update(done);
+  const strategy = options.strategy ?? 'all';
+  const margin = options.margin ?? 0.2;
+  const distance = options.distance ?? 'euclidean';
+  const normalize = options.normalize ?? true;
+  const metadata: Record<string, string> = {
+    'tripletkit.strategy': strategy,
+    'tripletkit.margin': String(margin),
+    'tripletkit.distance': distance,
+    'tripletkit.normalize': String(normalize),
+    'tripletkit.source': JSON.stringify({ file: emb.path, rows: emb.rows }),
+  };
+  if (ref) metadata['tripletkit.reference'] = JSON.stringify({ file: ref.path, rows: ref.rows });
+  if (options.maxPerAnchor) metadata['tripletkit.max_per_anchor'] = String(options.maxPerAnchor);
+  if (options.negativesPerPair) {
+    metadata['tripletkit.negatives_per_pair'] = String(options.negativesPerPair);
+    metadata['tripletkit.pick'] = options.pick ?? 'hardest';
+  }
+  if (options.maxPerAnchor || options.negativesPerPair) metadata['tripletkit.seed'] = String(options.seed ?? 0);
+  if (options.shard) metadata['tripletkit.shard'] = `${options.shard.index}/${options.shard.count}`;
+  let written: { rows: number };
+  try {
+    written = await writeTriplets(output, mineStream(emb.embeddings, emb.dim, emb.labels, mineOptions), metadata, {
+      format: options.format,
+    });
+  } finally {
+    bar.finish();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    output,
+    triplets: written.rows,
+    anchors: a1 - a0,
+    anchorsWithoutPositive,
+    anchorsWithoutNegative,
+    singleSampleClasses,
+    classes: classes.size,
+    rows: emb.rows,
+    referenceRows: ref?.rows,
+    dim: emb.dim,
+    strategy,
+    margin,
+    distance,
+    normalize,
+    seconds,
+    tripletsPerSecond: written.rows / Math.max(seconds, 1e-9),
+    kernel: kernelInfo().kernel,
+  };
+}
