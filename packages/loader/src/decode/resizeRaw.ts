@@ -35,7 +35,7 @@ interface Coefficients {
   start: Int32Array;
   count: Int32Array;
   taps: number;
-  weights: Float32Array;
+  weights: Float64Array;
 }
 
 const cache = new Map<string, Coefficients>();
@@ -52,7 +52,7 @@ function coefficients(inSize: number, outSize: number, from: number, n: number, 
   const taps = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(n);
   const count = new Int32Array(n);
-  const weights = new Float32Array(n * taps);
+  const weights = new Float64Array(n * taps);
   for (let o = 0; o < n; o++) {
     const center = (o + from + 0.5) * scale;
     let lo = Math.floor(center - support + 0.5);
@@ -78,10 +78,6 @@ function coefficients(inSize: number, outSize: number, from: number, n: number, 
   if (cache.size > 256) cache.clear();
   cache.set(key, c);
   return c;
-}
-
-function clampByte(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
 }
 
 /** Where the resized image lands in the output: its scaled size and the crop (cover) or offset (contain). */
@@ -149,32 +145,82 @@ export function resizeRaw(
   // Horizontal pass over only the input rows the vertical pass needs.
   const yLo = vy.start[0];
   const yHi = vy.start[g.ch - 1] + vy.count[g.ch - 1];
-  const rows = yHi - yLo;
-  const tmp = new Float32Array(rows * g.cw * c);
-  for (let y = 0; y < rows; y++) {
-    const srow = (y + yLo) * w * c;
-    const trow = y * g.cw * c;
-    for (let x = 0; x < g.cw; x++) {
-      const s0 = hx.start[x];
-      const n = hx.count[x];
-      const wo = x * hx.taps;
-      for (let k = 0; k < c; k++) {
-        let acc = 0;
-        for (let j = 0; j < n; j++) acc += hx.weights[wo + j] * src[srow + (s0 + j) * c + k];
-        tmp[trow + x * c + k] = acc;
-      }
-    }
-  }
   const rowLen = g.cw * c;
+  const tmp = new Float64Array((yHi - yLo) * rowLen);
+  horizontal(src, w * c, c, yLo, yHi, hx, g.cw, tmp);
+  // Vertical pass, tap by tap over whole rows (sequential memory access).
+  const acc = new Float64Array(rowLen);
   for (let y = 0; y < g.ch; y++) {
     const s0 = vy.start[y] - yLo;
     const n = vy.count[y];
     const wo = y * vy.taps;
+    acc.fill(0);
+    for (let j = 0; j < n; j++) {
+      const wt = vy.weights[wo + j];
+      const base = (s0 + j) * rowLen;
+      for (let i = 0; i < rowLen; i++) acc[i] += wt * tmp[base + i];
+    }
     const o = outOffset + ((y + g.padY) * outW + g.padX) * c;
     for (let i = 0; i < rowLen; i++) {
-      let acc = 0;
-      for (let j = 0; j < n; j++) acc += vy.weights[wo + j] * tmp[(s0 + j) * rowLen + i];
-      out[o + i] = clampByte(acc);
+      const v = acc[i];
+      out[o + i] = v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
+    }
+  }
+}
+
+/** Horizontal resampling of rows [yLo, yHi) into `tmp` (specialised for 1 and 3 channels: the hot loops). */
+function horizontal(
+  src: Uint8Array,
+  srcRow: number,
+  c: number,
+  yLo: number,
+  yHi: number,
+  hx: Coefficients,
+  cw: number,
+  tmp: Float64Array,
+): void {
+  const { start, count, taps, weights } = hx;
+  let t = 0;
+  for (let y = yLo; y < yHi; y++) {
+    const row = y * srcRow;
+    if (c === 1) {
+      for (let x = 0; x < cw; x++) {
+        const s0 = row + start[x];
+        const n = count[x];
+        const wo = x * taps;
+        let a = 0;
+        for (let j = 0; j < n; j++) a += weights[wo + j] * src[s0 + j];
+        tmp[t++] = a;
+      }
+    } else if (c === 3) {
+      for (let x = 0; x < cw; x++) {
+        let s0 = row + start[x] * 3;
+        const n = count[x];
+        const wo = x * taps;
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let j = 0; j < n; j++, s0 += 3) {
+          const wt = weights[wo + j];
+          r += wt * src[s0];
+          g += wt * src[s0 + 1];
+          b += wt * src[s0 + 2];
+        }
+        tmp[t++] = r;
+        tmp[t++] = g;
+        tmp[t++] = b;
+      }
+    } else {
+      for (let x = 0; x < cw; x++) {
+        const s0 = row + start[x] * c;
+        const n = count[x];
+        const wo = x * taps;
+        for (let k = 0; k < c; k++) {
+          let a = 0;
+          for (let j = 0; j < n; j++) a += weights[wo + j] * src[s0 + j * c + k];
+          tmp[t++] = a;
+        }
+      }
     }
   }
 }

@@ -1,0 +1,150 @@
+import path from 'node:path';
+import { createProgress, invalidArgument } from '@tripletkit/common';
+import { type ImageSource, type LoadSummary, writeImages } from '@tripletkit/loader';
+import { defineCommand } from '../command.ts';
+
+interface LoadArgs {
+  input?: string;
+  manifest?: string;
+  idx?: string[];
+  output: string;
+  size?: number;
+  width?: number;
+  height?: number;
+  channels?: 1 | 3;
+  fit: 'cover' | 'contain' | 'fill';
+  kernel: 'nearest' | 'linear' | 'cubic' | 'lanczos3';
+  batchRows?: number;
+  concurrency?: number;
+  format: 'file' | 'stream';
+  strict: boolean;
+  errors?: string;
+  limitInputPixels?: number;
+  failOn: 'none' | 'truncated' | 'error' | 'warning';
+}
+
+const MANIFEST_EXT = new Set(['.csv', '.jsonl', '.ndjson']);
+
+/** The one input the user named: a folder, a manifest, or an IDX pair. */
+function sourceOf(args: LoadArgs): ImageSource {
+  const given = [args.input, args.manifest, args.idx].filter((x) => x !== undefined).length;
+  if (given !== 1) {
+    invalidArgument(
+      'the input',
+      'exactly one of <folder>, --manifest FILE or --idx IMAGES LABELS',
+      given === 0 ? undefined : 'several',
+      'Run `tripletkit load --help` for examples.',
+    );
+  }
+  if (args.idx) {
+    if (args.idx.length !== 2) invalidArgument('--idx', 'two paths (images then labels)', args.idx);
+    return { idx: { images: args.idx[0], labels: args.idx[1] } };
+  }
+  if (args.manifest) return { manifest: args.manifest };
+  const input = args.input!;
+  return MANIFEST_EXT.has(path.extname(input).toLowerCase()) ? { manifest: input } : { folder: input };
+}
+
+/** `tripletkit load`: images → an Arrow images file (pixels, label, path), bad files skipped and listed. */
+export const loadCommand = defineCommand<LoadArgs, LoadSummary>({
+  command: 'load [input]',
+  describe: 'Decode and resize images (class folders, CSV/JSONL manifest or IDX) into an Arrow images file',
+  positionals: {
+    input: { type: 'string', describe: 'Folder with one subfolder per class (or a .csv/.jsonl manifest)' },
+  },
+  options: {
+    manifest: {
+      type: 'string',
+      alias: 'm',
+      describe: 'CSV (path,label header) or JSONL manifest; paths relative to it',
+    },
+    idx: {
+      type: 'string',
+      array: true,
+      describe: 'MNIST-style IDX pair: images file then labels file (gzipped or not)',
+    },
+    output: { type: 'string', alias: 'o', demandOption: true, describe: 'Images file to write (Arrow IPC)' },
+    size: { type: 'number', describe: 'Output width and height (default: the first image’s size)' },
+    width: { type: 'number', describe: 'Output width (overrides --size)' },
+    height: { type: 'number', describe: 'Output height (overrides --size)' },
+    channels: { type: 'number', choices: [1, 3], describe: '1 = grayscale, 3 = RGB (default 3; 1 for --idx)' },
+    fit: {
+      choices: ['cover', 'contain', 'fill'],
+      default: 'cover',
+      describe:
+        'cover: scale and centre-crop (torchvision Resize+CenterCrop); contain: letterbox (black); fill: stretch',
+    },
+    kernel: {
+      choices: ['nearest', 'linear', 'cubic', 'lanczos3'],
+      default: 'linear',
+      describe: 'Resampling kernel (antialiased when shrinking)',
+    },
+    'batch-rows': { type: 'number', describe: 'Rows per Arrow record batch (default: ~32 MiB of pixels, 16–1024)' },
+    concurrency: { type: 'number', describe: 'Decoding threads (default: all cores)' },
+    format: {
+      choices: ['file', 'stream'],
+      default: 'file',
+      describe: 'Arrow IPC flavour (stream: Hugging Face datasets)',
+    },
+    strict: {
+      type: 'boolean',
+      default: false,
+      describe: 'Stop at the first bad file (no output) instead of skipping it',
+    },
+    errors: { type: 'string', describe: 'Write the skipped bad files as JSON lines (index, path, reason, message)' },
+    'limit-input-pixels': { type: 'number', describe: 'Images with more pixels are bad files (default 268402689)' },
+    'fail-on': {
+      choices: ['none', 'truncated', 'error', 'warning'],
+      default: 'warning',
+      describe: 'How strict decoding is about damaged data (sharp failOn); warning treats corrupt/truncated as bad',
+    },
+  },
+  examples: [
+    ['tripletkit load data/train --size 64 -o train.arrow', 'class folders → 64×64 RGB'],
+    ['tripletkit load --manifest train.csv --size 224 --errors bad.jsonl -o train.arrow', 'manifest, bad files listed'],
+    ['tripletkit load --idx t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz -o fmnist.arrow', 'Fashion-MNIST'],
+  ],
+  async run(args, ctx) {
+    const source = sourceOf(args);
+    const bar = createProgress({ label: 'load', unit: 'images' });
+    try {
+      const summary = await writeImages(args.output, source, {
+        size: args.size,
+        width: args.width,
+        height: args.height,
+        channels: args.channels,
+        fit: args.fit,
+        kernel: args.kernel,
+        batchRows: args.batchRows,
+        concurrency: args.concurrency,
+        format: args.format,
+        strict: args.strict,
+        errorsPath: args.errors,
+        limitInputPixels: args.limitInputPixels,
+        failOn: args.failOn,
+        signal: ctx.signal,
+        onProgress: (done, total) => bar.update(done, total),
+      });
+      bar.finish();
+      if (summary.skipped > 0) {
+        // The bad-file report goes to stderr whatever the output mode, so --json stays one object on stdout.
+        process.stderr.write(`tripletkit: skipped ${summary.skipped} bad file${summary.skipped > 1 ? 's' : ''}:\n`);
+        for (const b of summary.badFiles.slice(0, 20))
+          process.stderr.write(`  ${b.path}: ${b.reason} (${b.message})\n`);
+        if (summary.skipped > 20) {
+          process.stderr.write(
+            `  … and ${summary.skipped - 20} more${args.errors ? ` (all in ${args.errors})` : ' (list them all with --errors FILE)'}\n`,
+          );
+        }
+      }
+      return summary;
+    } finally {
+      bar.finish();
+    }
+  },
+  summarize: (r) => [
+    `${r.rows} images (${r.width}×${r.height}×${r.channels}, ${r.classes.length} classes) → ${r.output} (${r.format}, ${r.batches} batches)`,
+    `${r.skipped} bad file${r.skipped === 1 ? '' : 's'} skipped${r.errorsPath ? ` (listed in ${r.errorsPath})` : ''}${r.ignored ? `, ${r.ignored} non-image files ignored` : ''}`,
+    `${r.seconds.toFixed(2)} s, ${Math.round(r.imagesPerSecond)} images/s`,
+  ],
+});
