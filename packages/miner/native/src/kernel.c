@@ -1,5 +1,7 @@
 /*
- * The distance tile kernel: out = epilogue(A·Bᵀ) computed GEMM-style on packed panels.
+ * The distance tile kernel: out = epilogue(A·Bᵀ) computed GEMM-style: B packed into k-major panels of NR columns,
+ * A read in place MR rows at a time, an MR×NR register block of FMA accumulators per micro-kernel call, the distance
+ * epilogue applied in registers before the store. Single-threaded; the miner parallelises with worker threads.
  *
  * DETERMINISM (the reason for most choices here): every output element is
  *     acc = 0; for k = 0 … dim-1: acc = fma(a[i][k], b[j][k], acc);
@@ -59,7 +61,7 @@ static void mk_scalar(int dim, const float *pa, const float *pb, int kind, const
   float acc[S_MR][S_NR] = {{0}};
   for (int k = 0; k < dim; k++)
     for (int r = 0; r < S_MR; r++)
-      for (int c = 0; c < S_NR; c++) acc[r][c] = fmaf(pa[k * S_MR + r], pb[k * S_NR + c], acc[r][c]);
+      for (int c = 0; c < S_NR; c++) acc[r][c] = fmaf(pa[(size_t)r * dim + k], pb[k * S_NR + c], acc[r][c]);
   for (int r = 0; r < mr; r++)
     for (int c = 0; c < nr; c++) out[r * ldo + c] = finish(kind, acc[r][c], na[r], nb[c]);
 }
@@ -80,13 +82,16 @@ __attribute__((target("avx2,fma"))) static void mk_avx2(int dim, const float *pa
                                                         int mr, int nr) {
   __m256 c[A2_MR][2];
   for (int r = 0; r < A2_MR; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
+  /* Rows are read in place: two base pointers plus 0, L, 2L offsets keep all six in x86 addressing modes. */
+  const size_t L = (size_t)dim;
+  const float *p0 = pa, *p3 = pa + 3 * L;
   for (int k = 0; k < dim; k++) {
     const __m256 b0 = _mm256_load_ps(pb + k * A2_NR);
     const __m256 b1 = _mm256_load_ps(pb + k * A2_NR + 8);
-    const float *ak = pa + k * A2_MR;
+    const float *q[2] = {p0 + k, p3 + k};
 #pragma GCC unroll 6
     for (int r = 0; r < A2_MR; r++) {
-      const __m256 x = _mm256_broadcast_ss(ak + r);
+      const __m256 x = _mm256_broadcast_ss(q[r / 3] + (r % 3) * L);
       c[r][0] = _mm256_fmadd_ps(x, b0, c[r][0]);
       c[r][1] = _mm256_fmadd_ps(x, b1, c[r][1]);
     }
@@ -118,13 +123,16 @@ __attribute__((target("avx512f"))) static void mk_avx512(int dim, const float *p
                                                          int mr, int nr) {
   __m512 c[A5_MR][2];
   for (int r = 0; r < A5_MR; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+  /* Rows are read in place: three base pointers plus 0, L, 2L, 3L offsets keep all twelve in addressing modes. */
+  const size_t L = (size_t)dim;
+  const float *p0 = pa, *p4 = pa + 4 * L, *p8 = pa + 8 * L;
   for (int k = 0; k < dim; k++) {
     const __m512 b0 = _mm512_load_ps(pb + k * A5_NR);
     const __m512 b1 = _mm512_load_ps(pb + k * A5_NR + 16);
-    const float *ak = pa + k * A5_MR;
+    const float *q[3] = {p0 + k, p4 + k, p8 + k};
 #pragma GCC unroll 12
     for (int r = 0; r < A5_MR; r++) {
-      const __m512 x = _mm512_set1_ps(ak[r]);
+      const __m512 x = _mm512_set1_ps(q[r >> 2][(r & 3) * L]);
       c[r][0] = _mm512_fmadd_ps(x, b0, c[r][0]);
       c[r][1] = _mm512_fmadd_ps(x, b1, c[r][1]);
     }
@@ -203,29 +211,38 @@ int tk_tile(tk_buffers *buf, const float *a, int a_rows, const float *b, int b_r
   const isa_t *isa = active();
   const int MR = isa->mr, NR = isa->nr;
   const int pa_n = (a_rows + MR - 1) / MR, pb_n = (b_rows + NR - 1) / NR;
-  if (grow(&buf->pa, &buf->pa_cap, (size_t)pa_n * MR * dim) || grow(&buf->pb, &buf->pb_cap, (size_t)pb_n * NR * dim) ||
+  if (grow(&buf->pa, &buf->pa_cap, (size_t)MR * dim) || grow(&buf->pb, &buf->pb_cap, (size_t)pb_n * NR * dim) ||
       grow(&buf->na, &buf->na_cap, (size_t)pa_n * MR) || grow(&buf->nb, &buf->nb_cap, (size_t)pb_n * NR))
     return -1;
-  pack(a, a_rows, dim, MR, buf->pa);
+  /* A is read in place (MR rows of `dim` floats); only a short last panel is copied, zero padded, so the micro-kernel
+   * never reads past the caller's rows. B is packed k-major so each k is one or two aligned vector loads. */
+  const int a_full = (a_rows / MR) * MR;
+  if (a_full < a_rows) {
+    const size_t rem = (size_t)(a_rows - a_full) * dim;
+    memcpy(buf->pa, a + (size_t)a_full * dim, rem * sizeof(float));
+    memset(buf->pa + rem, 0, ((size_t)MR * dim - rem) * sizeof(float));
+  }
   pack(b, b_rows, dim, NR, buf->pb);
   pack_norms(kind == TK_COSINE ? NULL : a_norms, a_rows, MR, buf->na);
   pack_norms(kind == TK_COSINE ? NULL : b_norms, b_rows, NR, buf->nb);
 
-  /* Blocking: one B panel (NR×dim) stays in L1 while a block of A panels (≈256 KiB, L2) streams past it. The order
-   * of blocks never changes a value (each element is finished inside one micro-kernel call). */
-  int mc_panels = (int)((256u * 1024u) / ((size_t)MR * dim * sizeof(float)));
-  if (mc_panels < 1) mc_panels = 1;
-  for (int ib = 0; ib < pa_n; ib += mc_panels) {
-    const int ie = ib + mc_panels < pa_n ? ib + mc_panels : pa_n;
-    for (int jp = 0; jp < pb_n; jp++) {
-      const int j0 = jp * NR;
-      const int nr = b_rows - j0 < NR ? b_rows - j0 : NR;
-      const float *pbj = buf->pb + (size_t)jp * NR * dim;
-      for (int ip = ib; ip < ie; ip++) {
-        const int i0 = ip * MR;
-        const int mr = a_rows - i0 < MR ? a_rows - i0 : MR;
-        isa->mk(dim, buf->pa + (size_t)ip * MR * dim, pbj, kind, buf->na + i0, buf->nb + j0,
-                out + (size_t)i0 * b_rows + j0, (size_t)b_rows, mr, nr);
+  /* Blocking: a block of packed B panels (<= 512 KiB, L2) is swept by every A panel (MR rows, L1) in turn, so the
+   * output is written row block by row block. The order of blocks never changes a value: each element is finished
+   * inside one micro-kernel call. */
+  int nc_panels = (int)((512u * 1024u) / ((size_t)NR * dim * sizeof(float)));
+  if (nc_panels < 1) nc_panels = 1;
+  for (int jb = 0; jb < pb_n; jb += nc_panels) {
+    const int je = jb + nc_panels < pb_n ? jb + nc_panels : pb_n;
+    for (int ip = 0; ip < pa_n; ip++) {
+      const int i0 = ip * MR;
+      const int mr = a_rows - i0 < MR ? a_rows - i0 : MR;
+      const float *ap = mr == MR ? a + (size_t)i0 * dim : buf->pa;
+      float *out_i = out + (size_t)i0 * b_rows;
+      for (int jp = jb; jp < je; jp++) {
+        const int j0 = jp * NR;
+        const int nr = b_rows - j0 < NR ? b_rows - j0 : NR;
+        isa->mk(dim, ap, buf->pb + (size_t)jp * NR * dim, kind, buf->na + i0, buf->nb + j0, out_i + j0,
+                (size_t)b_rows, mr, nr);
       }
     }
   }
