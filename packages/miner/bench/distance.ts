@@ -151,6 +151,61 @@ print(json.dumps({"rates": res, "version": np.__version__}))
 const fmt = (v: number | undefined) => (v === undefined ? '   —  ' : v.toFixed(1).padStart(6));
 const ratio = (a: number, b: number | undefined) => (b === undefined ? '  — ' : `${(a / b).toFixed(2)}×`);
 
+interface Rates {
+  dim: number;
+  one: number;
+  two: number;
+}
+
+/** The active kernel's rates for every shape: one thread, and two workers splitting the anchor rows. */
+export async function measureActive(): Promise<Rates[]> {
+  const out = new Float32Array(TILE * TILE);
+  const rates: Rates[] = [];
+  for (const dim of DIMS) {
+    const { x, norms } = data(dim);
+    const one = gflops(
+      N,
+      dim,
+      best(() => sweep({ x, norms, dim, rowStart: 0, rowEnd: N }, out)),
+    );
+    const two = gflops(N, dim, await twoWorkers(x, norms, dim));
+    rates.push({ dim, one, two });
+  }
+  return rates;
+}
+
+function data(dim: number): { x: Float32Array; norms: Float32Array } {
+  const x = randomShared(N, dim);
+  const norms = new Float32Array(new SharedArrayBuffer(N * 4));
+  norms.set(squaredNorms(x, dim));
+  return { x, norms };
+}
+
+/** The pure-TS kernel, one thread, on a quarter of the anchors (it is ~40× slower; the rate is per flop). */
+function measureJs(dim: number): number {
+  const { x, norms } = data(dim);
+  const out = new Float32Array(TILE * TILE);
+  const rows = N / 4;
+  const seconds = best(() => {
+    for (let j = 0; j < N; j += TILE) {
+      const b = x.subarray(j * dim, (j + TILE) * dim);
+      jsDistanceTile(x, rows, b, TILE, dim, KIND_EUCLIDEAN, out, norms, norms.subarray(j, j + TILE));
+    }
+  }, 2);
+  return (2 * rows * N * dim) / seconds / 1e9;
+}
+
+/** The AVX2 micro-kernel's rates, measured in a child process (the ISA is fixed once per process). */
+function measureAvx2(): Rates[] | undefined {
+  const code = `import(${JSON.stringify(import.meta.url)}).then((m) => m.measureActive()).then((r) => console.log(JSON.stringify(r)))`;
+  const r = spawnSync(process.execPath, [...process.execArgv, '-e', code], {
+    encoding: 'utf8',
+    env: { ...process.env, TRIPLETKIT_ISA: 'avx2' },
+  });
+  if (r.status !== 0) return undefined;
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '[]') as Rates[];
+}
+
 export async function run(): Promise<void> {
   const info = kernelInfo();
   console.log(
@@ -160,47 +215,22 @@ export async function run(): Promise<void> {
   const numpy = numpyRates();
   if (typeof numpy === 'string') console.log(numpy);
   else console.log(`peer: numpy ${numpy.version} sgemm (A·Bᵀ only), OPENBLAS_NUM_THREADS=1 and default threads`);
-  const out = new Float32Array(TILE * TILE);
-  const rows: string[] = [];
-  for (const dim of DIMS) {
-    const x = randomShared(N, dim);
-    const norms = new Float32Array(new SharedArrayBuffer(N * 4));
-    norms.set(squaredNorms(x, dim));
-    const one = gflops(
-      N,
-      dim,
-      best(() => sweep({ x, norms, dim, rowStart: 0, rowEnd: N }, out)),
-    );
-    const two = gflops(N, dim, await twoWorkers(x, norms, dim));
-    // The pure-TS kernel on a quarter of the rows (it is ~30× slower); rate is per flop, so comparable.
-    const jsRows = N / 4;
-    const jsSeconds = best(() => {
-      for (let j = 0; j < N; j += TILE) {
-        jsDistanceTile(
-          x.subarray(0, jsRows * dim),
-          jsRows,
-          x.subarray(j * dim, (j + TILE) * dim),
-          TILE,
-          dim,
-          KIND_EUCLIDEAN,
-          out,
-          norms.subarray(0, jsRows),
-          norms.subarray(j, j + TILE),
-        );
-      }
-    }, 2);
-    const js = (2 * jsRows * N * dim) / jsSeconds / 1e9;
+  const ours = await measureActive();
+  const avx2 = info.kernel === 'native-avx512' ? measureAvx2() : undefined;
+  const head = ['D', `${info.kernel} 1T`, 'numpy 1T', 'ratio', `${info.kernel} 2 workers`, 'numpy 2T', 'ratio'];
+  if (avx2) head.push('avx2 1T', 'ratio', 'avx2 2 workers', 'ratio');
+  head.push('pure-TS 1T', 'ratio vs numpy 1T');
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|${head.map(() => '---:').join('|')}|`);
+  for (const [k, { dim, one, two }] of ours.entries()) {
     const np1 = typeof numpy === 'string' ? undefined : numpy.threads1[String(dim)];
     const np2 = typeof numpy === 'string' ? undefined : numpy.threadsAll[String(dim)];
-    rows.push(
-      `| ${String(dim).padStart(3)} | ${fmt(one)} | ${fmt(np1)} | ${ratio(one, np1).padStart(5)} | ${fmt(two)} | ${fmt(np2)} | ${ratio(two, np2).padStart(5)} | ${fmt(js)} | ${ratio(js, np1).padStart(5)} |`,
-    );
+    const cells = [String(dim), fmt(one), fmt(np1), ratio(one, np1), fmt(two), fmt(np2), ratio(two, np2)];
+    if (avx2) cells.push(fmt(avx2[k].one), ratio(avx2[k].one, np1), fmt(avx2[k].two), ratio(avx2[k].two, np2));
+    const js = measureJs(dim);
+    cells.push(fmt(js), ratio(js, np1));
+    console.log(`| ${cells.join(' | ')} |`);
   }
-  console.log(
-    '|   D | ours 1T | numpy 1T | ratio | ours 2 workers | numpy 2T | ratio | pure-TS 1T | ratio vs numpy 1T |',
-  );
-  console.log('|----:|-------:|-------:|------:|-------:|-------:|------:|-------:|------:|');
-  for (const r of rows) console.log(r);
   console.log('target: ours (2 workers) ≥ 0.6× numpy (2 threads)');
 }
 
