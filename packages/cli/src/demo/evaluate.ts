@@ -3,8 +3,13 @@
  * file), or of a model on an images file (embedded first).
  */
 import { TripletkitError } from '@tripletkit/common';
-import { type DistanceKind, type RetrievalMetrics, retrievalMetrics } from '@tripletkit/miner';
-import { readEmbeddings } from './readEmbeddings.ts';
+import {
+  type DistanceKind,
+  type EmbeddingsFile,
+  type RetrievalMetrics,
+  readEmbeddings,
+  retrievalMetrics,
+} from '@tripletkit/miner';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -35,8 +40,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       hint: 'tripletkit eval --embeddings embeddings.arrow [--reference reference.arrow]',
     });
   }
-  const q = await readEmbeddings(options.embeddings);
-  const r = options.reference ? await readEmbeddings(options.reference) : undefined;
+  // One label map for both files, so string labels with the same name get the same id.
+  const labelMap = new Map<string, number>();
+  const q = await readEmbeddings(options.embeddings, { labelMap });
+  const r = options.reference
+    ? await readEmbeddings(options.reference, { labelMap, what: 'reference file' })
+    : undefined;
   if (r && r.dim !== q.dim) {
     throw new TripletkitError(
       'E_DATA',
@@ -54,6 +63,24 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     embeddingsFile: options.embeddings,
     referenceFile: options.reference ?? null,
     dim: q.dim,
-    classes: q.classes.length ? q.classes : (r?.classes ?? []),
+    classes: classNames(q, r, labelMap),
   };
+}
+
+/** Class names for the table: string labels as written, else the `tripletkit.classes` metadata, else none. */
+function classNames(q: EmbeddingsFile, r: EmbeddingsFile | undefined, labelMap: Map<string, number>): string[] {
+  if (labelMap.size > 0) {
+    const names: string[] = [];
+    for (const [name, id] of labelMap) names[id] = name;
+    return names;
+  }
+  for (const f of [q, r]) {
+    try {
+      const parsed = JSON.parse(f?.metadata['tripletkit.classes'] ?? 'null');
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      // Metadata is optional (pyarrow/polars files have none): class ids are shown instead.
+    }
+  }
+  return [];
 }

@@ -1,4 +1,4 @@
-import type { RetrievalMetrics } from '@tripletkit/miner';
+import type { RetrievalMetrics, RetrievalScores } from '@tripletkit/miner';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(2)}%`);
 
@@ -51,7 +51,7 @@ export function metricsTable(m: RetrievalMetrics, classNames: string[] = []): st
 }
 
 /** Two result columns side by side for the three headline metrics (the demo's summary). */
-export function comparisonTable(a: RetrievalMetrics, aName: string, b: RetrievalMetrics, bName: string): string[] {
+export function comparisonTable(a: RetrievalScores, aName: string, b: RetrievalScores, bName: string): string[] {
   return table(
     ['', aName, bName],
     [

@@ -88,7 +88,7 @@ export function frame(o: {
 }): Frame {
   const left = 64;
   const right = o.width - 20;
-  const top = 40;
+  const top = 58;
   const bottom = o.height - 48;
   const [x0, x1] = o.xDomain[1] > o.xDomain[0] ? o.xDomain : [o.xDomain[0] - 0.5, o.xDomain[0] + 0.5];
   const [y0, y1] = o.yDomain[1] > o.yDomain[0] ? o.yDomain : [o.yDomain[0] - 0.5, o.yDomain[0] + 0.5];
@@ -113,20 +113,19 @@ export function frame(o: {
   return { x, y, axes: parts.join('\n'), left, right, top, bottom };
 }
 
-/** A legend box in the top-right corner of a frame. */
+/** A one-line legend between the title and the plot area (never over the data). */
 export function legend(f: Frame, items: { name: string; color: string; dashed?: boolean }[]): string {
-  const w = Math.max(...items.map((i) => i.name.length)) * 7 + 40;
-  const x = f.right - w - 6;
-  const y = f.top + 6;
-  const rows = items.map((it, i) => {
-    const yy = y + 16 + i * 18;
+  let x = f.left;
+  const y = 42;
+  const parts: string[] = [];
+  for (const it of items) {
     const dash = it.dashed ? ' stroke-dasharray="5 3"' : '';
-    return `<line x1="${x + 8}" x2="${x + 28}" y1="${yy - 4}" y2="${yy - 4}" stroke="${it.color}" stroke-width="3"${dash}/>${text(
-      x + 34,
-      yy,
-      it.name,
-      { size: 12 },
-    )}`;
-  });
-  return `<rect x="${x}" y="${y}" width="${w}" height="${items.length * 18 + 8}" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>${rows.join('')}`;
+    parts.push(
+      `<line x1="${x}" x2="${x + 20}" y1="${y - 4}" y2="${y - 4}" stroke="${it.color}" stroke-width="3"${dash}/>`,
+    );
+    parts.push(text(x + 26, y, it.name, { size: 12 }));
+    // DejaVu Sans at 12 px averages about 7 px per character.
+    x += 26 + it.name.length * 7 + 24;
+  }
+  return parts.join('');
 }

@@ -1,0 +1,214 @@
+/**
+ * Turns the measured results of a demo run into the report folder: PNG plots, retrieval grids, report.html and
+ * metrics.json. Every figure referenced by the HTML is written first; the HTML is checked against the folder.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { TripletkitError, writeAtomic } from '@tripletkit/common';
+import type { RetrievalMetrics } from '@tripletkit/miner';
+import { histogram } from './histogram.ts';
+import { lineChart } from './lineChart.ts';
+import { svgToPng } from './renderPng.ts';
+import { type ReportFigure, referencedFiles, reportHtml } from './reportHtml.ts';
+import { type GridRow, retrievalGrid } from './retrievalGrid.ts';
+import { PALETTE } from './svg.ts';
+
+/** Per-epoch training curves. */
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  /** Fraction of mined triplets with a non-zero loss. */
+  activeFraction: number;
+  /** Mined triplets per batch as a fraction of the batch's valid triplets (null when unknown). */
+  minedFraction: number | null;
+}
+
+/** d_ap / d_an of the triplets mined offline with one model. */
+export interface MinedDistances {
+  /** What embedded the images, e.g. "untrained small-cnn". */
+  model: string;
+  dAp: Float32Array;
+  dAn: Float32Array;
+  /** Triplets the strategy selected before any per-anchor cap. */
+  total: number;
+}
+
+/** Everything a report shows. */
+export interface DemoReportData {
+  title: string;
+  intro: string;
+  command: string;
+  classNames: string[];
+  trained: RetrievalMetrics;
+  baseline: RetrievalMetrics;
+  trainedName: string;
+  baselineName: string;
+  epochs: EpochPoint[];
+  mining: { strategy: string; margin: number; distance: string; before: MinedDistances; after: MinedDistances };
+  grids: { trained: GridRow[]; baseline: GridRow[] };
+  facts: [string, string][];
+  /** Extra JSON fields for metrics.json (timings, sizes, settings). */
+  extra: Record<string, unknown>;
+}
+
+/** Files written by {@link writeReport}. */
+export interface ReportFiles {
+  html: string;
+  metrics: string;
+  figures: string[];
+}
+
+const scores = (m: RetrievalMetrics) => ({
+  precisionAt1: m.precisionAt1,
+  rPrecision: m.rPrecision,
+  mapAtR: m.mapAtR,
+  queries: m.queries,
+  excludedQueries: m.excludedQueries,
+  distance: m.distance,
+  normalized: m.normalized,
+  classAverage: m.classAverage,
+  perClass: m.perClass,
+});
+
+/**
+ * @example
+ * const files = await writeReport('tripletkit-demo/report', data);
+ */
+export async function writeReport(dir: string, d: DemoReportData): Promise<ReportFiles> {
+  await fs.mkdir(dir, { recursive: true });
+  const figures: ReportFigure[] = [];
+  const fig = (file: string, alt: string, caption: string) => {
+    const f = { file, alt, caption };
+    figures.push(f);
+    return f;
+  };
+  const epochs = d.epochs;
+  const lossFig = fig('loss.png', 'Training loss per epoch', 'Mean triplet loss over the epoch’s batches.');
+  await svgToPng(
+    lineChart({
+      title: 'Training loss',
+      xLabel: 'epoch',
+      yLabel: 'triplet loss',
+      series: [{ name: 'loss', color: PALETTE.blue, points: epochs.map((e) => [e.epoch, e.loss]) }],
+    }),
+    path.join(dir, lossFig.file),
+  );
+  const activeFig = fig(
+    'active-triplets.png',
+    'Fraction of active triplets per epoch',
+    'Orange: share of the mined triplets with a non-zero loss (semi-hard triplets are inside the margin by definition, so it stays near 1). Green: mined semi-hard triplets as a share of all valid triplets of a batch — it falls as the embedding separates the classes.',
+  );
+  await svgToPng(
+    lineChart({
+      title: 'Active triplets',
+      xLabel: 'epoch',
+      yLabel: 'fraction with loss > 0',
+      yDomain: [0, 1],
+      series: [
+        { name: 'active fraction', color: PALETTE.orange, points: epochs.map((e) => [e.epoch, e.activeFraction]) },
+      ],
+    }),
+    path.join(dir, activeFig.file),
+  );
+
+  const m = d.mining;
+  const all = [m.before.dAp, m.before.dAn, m.after.dAp, m.after.dAn];
+  let hi = 0;
+  for (const a of all) for (let i = 0; i < a.length; i++) hi = Math.max(hi, a[i]);
+  const xDomain: [number, number] = [0, hi > 0 ? Math.min(2, hi * 1.05) : 2];
+  const histFigs: ReportFigure[] = [];
+  for (const [key, run] of [
+    ['before', m.before],
+    ['after', m.after],
+  ] as const) {
+    const f = fig(
+      `distances-${key}.png`,
+      `d_ap and d_an of ${m.strategy} triplets ${key} training`,
+      `${run.model}: ${run.total.toLocaleString('en-US')} ${m.strategy} triplets on the held-out split` +
+        (run.dAp.length < run.total ? ` (a seeded sample of ${run.dAp.length.toLocaleString('en-US')} shown)` : '') +
+        '.',
+    );
+    histFigs.push(f);
+    await svgToPng(
+      histogram({
+        title: `${key === 'before' ? 'Before' : 'After'} training: ${m.strategy} triplets`,
+        xLabel: `${m.distance} distance (L2-normalised embeddings)`,
+        xDomain,
+        series: [
+          { name: 'd(anchor, positive)', color: PALETTE.blue, values: run.dAp },
+          { name: 'd(anchor, negative)', color: PALETTE.red, values: run.dAn },
+        ],
+      }),
+      path.join(dir, f.file),
+    );
+  }
+
+  const gridTrained = fig(
+    'retrieval-trained.png',
+    'Held-out queries and their 5 nearest neighbours with the trained model',
+    `${d.trainedName}: each row is a held-out query (blue) and its 5 nearest held-out images.`,
+  );
+  await retrievalGrid(d.grids.trained, path.join(dir, gridTrained.file), `Nearest neighbours: ${d.trainedName}`);
+  const gridRaw = fig(
+    'retrieval-raw-pixels.png',
+    'The same queries with raw pixels',
+    `${d.baselineName}: the same queries, neighbours by Euclidean distance between pixel values.`,
+  );
+  await retrievalGrid(d.grids.baseline, path.join(dir, gridRaw.file), `Nearest neighbours: ${d.baselineName}`);
+
+  const html = reportHtml({
+    title: d.title,
+    intro: d.intro,
+    trained: d.trained,
+    baseline: d.baseline,
+    trainedName: d.trainedName,
+    baselineName: d.baselineName,
+    classNames: d.classNames,
+    command: d.command,
+    facts: d.facts,
+    sections: [
+      {
+        heading: 'Nearest neighbours',
+        text: 'Green: same class as the query. Red: another class.',
+        figures: [gridTrained, gridRaw],
+      },
+      {
+        heading: 'Training',
+        text: 'Online semi-hard mining: every batch is embedded by the shared encoder, triplets are mined on it with the miner library, and the loss is taken over them.',
+        figures: [lossFig, activeFig],
+      },
+      {
+        heading: 'Triplet distances, before and after training',
+        text: `Offline ${m.strategy} mining (margin ${m.margin}) on the held-out embeddings, with the same miner as tripletkit mine. Training pulls positives in and pushes negatives out, so fewer triplets remain inside the margin.`,
+        figures: histFigs,
+      },
+    ],
+  });
+  const htmlFile = path.join(dir, 'report.html');
+  // Only files that exist may be referenced (the demo's test checks this too).
+  for (const ref of referencedFiles(html)) {
+    const ok = await fs
+      .stat(path.join(dir, ref))
+      .then((s) => s.isFile())
+      .catch(() => false);
+    if (!ok) throw new TripletkitError('E_DATA', `report.html would reference ${ref}, which was not written.`);
+  }
+  await writeAtomic(htmlFile, (tmp) => fs.writeFile(tmp, html));
+  const metricsFile = path.join(dir, 'metrics.json');
+  const json = {
+    trained: { name: d.trainedName, ...scores(d.trained) },
+    baseline: { name: d.baselineName, ...scores(d.baseline) },
+    classes: d.classNames,
+    epochs: d.epochs,
+    mining: {
+      strategy: m.strategy,
+      margin: m.margin,
+      distance: m.distance,
+      before: { model: m.before.model, triplets: m.before.total },
+      after: { model: m.after.model, triplets: m.after.total },
+    },
+    ...d.extra,
+  };
+  await writeAtomic(metricsFile, (tmp) => fs.writeFile(tmp, `${JSON.stringify(json, null, 2)}\n`));
+  return { html: htmlFile, metrics: metricsFile, figures: figures.map((f) => path.join(dir, f.file)) };
+}
