@@ -1,0 +1,101 @@
+/**
+ * Training throughput: the small-cnn (conv3×3·32 relu → maxpool2 → conv3×3·64 relu → maxpool2 → flatten → dense 64,
+ * L2-normalised), batch 128 of 28×28×1, Adam, triplet loss with batch-hard mining on P×K = 32×4 batches, trained by
+ * tripletkit on the default CPU backend and by PyTorch (2 threads) in the same run, same step counts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildEncoder, computeStep, lossDenominator, onlineEpoch, selectBackend } from '../src/index.ts';
+
+const STEPS = 30;
+const WARMUP = 3;
+const P = 32;
+const K = 4;
+
+const PY = String.raw`
+import time, torch, torch.nn as nn, torch.nn.functional as F
+torch.set_num_threads(2); torch.manual_seed(0)
+class Net(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.c1 = nn.Conv2d(1, 32, 3, padding=1); s.c2 = nn.Conv2d(32, 64, 3, padding=1); s.fc = nn.Linear(64*7*7, 64)
+    def forward(s, x):
+        x = F.max_pool2d(F.relu(s.c1(x)), 2); x = F.max_pool2d(F.relu(s.c2(x)), 2)
+        return F.normalize(s.fc(x.flatten(1)), dim=1)
+net = Net(); opt = torch.optim.Adam(net.parameters(), 1e-3)
+x = torch.rand(128, 1, 28, 28); labels = torch.arange(32).repeat_interleave(4)
+same = labels[:, None] == labels[None, :]; eye = torch.eye(128, dtype=torch.bool)
+pos = same & ~eye; neg = ~same
+def step():
+    e = net(x); d = torch.cdist(e, e)
+    dap = torch.where(pos, d, torch.zeros_like(d)).max(1).values
+    dan = torch.where(neg, d, torch.full_like(d, 1e9)).min(1).values
+    l = F.relu(dap - dan + 0.2)
+    loss = l.sum() / max(int((l > 0).sum()), 1)
+    opt.zero_grad(); loss.backward(); opt.step()
+for _ in range(${WARMUP}): step()
+t = time.perf_counter()
+for _ in range(${STEPS}): step()
+print(128 * ${STEPS} / (time.perf_counter() - t))
+`;
+
+function pytorch(): number | undefined {
+  if (!existsSync('/usr/bin/python3')) return undefined;
+  const r = spawnSync('/usr/bin/python3', ['-c', PY], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.log(`PyTorch peer skipped: ${r.stderr.trim().split('\n').pop()}`);
+    return undefined;
+  }
+  return Number(r.stdout.trim());
+}
+
+async function tripletkit(): Promise<{ rate: number; backend: string }> {
+  const backend = await selectBackend('auto');
+  const model = buildEncoder('small-cnn', { inputShape: [28, 28, 1], embeddingDim: 64, seed: 0 });
+  const optimizer = tf.train.adam(1e-3);
+  const labels = Int32Array.from({ length: 4096 }, (_, i) => i % 32);
+  const pixels = Uint8Array.from({ length: 128 * 784 }, (_, i) => (i * 2654435761) >>> 24);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const batches = onlineEpoch(labels, P, K, 0, 0);
+  const config = {
+    shape: [28, 28, 1] as [number, number, number],
+    normalization: { mean: [0], std: [1] },
+    margin: 0.2,
+    reduction: 'nonzero-mean' as const,
+    mining: 'batch-hard' as const,
+  };
+  const step = (i: number) => {
+    const b = batches[i % batches.length];
+    const r = computeStep(model, { pixels, rows: b.rows.length, labels: b.labels }, config);
+    const denom = lossDenominator('nonzero-mean', r.active, r.count);
+    tf.tidy(() => {
+      const named: Record<string, tf.Tensor> = {};
+      vars.forEach((v, j) => {
+        named[v.name] = tf.div(r.grads[j], denom);
+      });
+      optimizer.applyGradients(named as Parameters<typeof optimizer.applyGradients>[0]);
+    });
+    tf.dispose(r.grads);
+  };
+  for (let i = 0; i < WARMUP; i++) step(i);
+  const t0 = performance.now();
+  for (let i = 0; i < STEPS; i++) step(i);
+  return { rate: (128 * STEPS) / ((performance.now() - t0) / 1000), backend: backend.description };
+}
+
+/** Prints images/s for tripletkit and PyTorch and their ratio. */
+export async function run(): Promise<void> {
+  console.log(
+    `trainer throughput: small-cnn, batch 128 (P×K ${P}×${K}), 28×28×1, ${STEPS} steps after ${WARMUP} warm-up`,
+  );
+  const tk = await tripletkit();
+  console.log(`tripletkit (${tk.backend}, 1 worker): ${tk.rate.toFixed(0)} images/s`);
+  const pt = pytorch();
+  if (pt === undefined) {
+    console.log('PyTorch peer skipped: /usr/bin/python3 with torch not found (apt-get install python3-torch).');
+    return;
+  }
+  console.log(`PyTorch 2 threads: ${pt.toFixed(0)} images/s`);
+  console.log(`ratio tripletkit / PyTorch: ${(tk.rate / pt).toFixed(2)}×`);
+}

@@ -1,0 +1,138 @@
+/**
+ * `embedImages()`: what `tripletkit embed` calls. Streams an images file through a model, batch by batch, into an
+ * embeddings file (embedding FixedSizeList<Float32>[D], label Int32, path Utf8; CONTRACTS.md), atomically.
+ */
+
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  type ArrowFormat,
+  createProgress,
+  expectPositiveInteger,
+  field,
+  fixedSizeListData,
+  float32ListType,
+  int32Data,
+  recordBatch,
+  schemaOf,
+  TripletkitError,
+  utf8Data,
+  writeArrow,
+} from '@tripletkit/common';
+import { openImages } from '@tripletkit/loader';
+import { Int32, type RecordBatch, Utf8 } from 'apache-arrow';
+import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
+import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
+import { modelInputShape } from '../model/encoders.ts';
+import { loadModel, type ModelMetadata } from '../model/modelIO.ts';
+
+/** Options of {@link embedImages}. */
+export interface EmbedImagesOptions {
+  /** Images per forward pass (default 256); memory stays O(batchSize). */
+  batchSize?: number;
+  format?: ArrowFormat;
+  backend?: BackendChoice;
+  /** Pixel normalisation when the model carries none (default x/255). */
+  normalization?: Normalization;
+  log?: (line: string) => void;
+}
+
+/** Result of {@link embedImages}. */
+export interface EmbedImagesResult {
+  output: string;
+  rows: number;
+  dim: number;
+  backend: string;
+}
+
+/**
+ * Embeds every image of `imagesPath` with `model` (a model directory, a training run's output directory, or a loaded
+ * LayersModel) and writes `output`.
+ *
+ * @example
+ * await embedImages('runs/mnist', 'test.arrow', 'test-emb.arrow');
+ */
+export async function embedImages(
+  model: string | tfl.LayersModel,
+  imagesPath: string,
+  output: string,
+  options: EmbedImagesOptions = {},
+): Promise<EmbedImagesResult> {
+  const batchSize = expectPositiveInteger('batchSize', options.batchSize ?? 256);
+  const backend = await selectBackend(options.backend ?? 'auto');
+  options.log?.(`backend: ${backend.description}`);
+  let metadata: ModelMetadata | undefined;
+  let m: tfl.LayersModel;
+  if (typeof model === 'string') {
+    const loaded = await loadModel(model);
+    m = loaded.model;
+    metadata = loaded.metadata;
+  } else {
+    m = model;
+  }
+  const images = await openImages(imagesPath);
+  try {
+    const shape: [number, number, number] = [images.height, images.width, images.channels];
+    const [h, w, c] = modelInputShape(m);
+    if ((h !== null && h !== shape[0]) || (w !== null && w !== shape[1]) || (c !== null && c !== shape[2])) {
+      throw new TripletkitError(
+        'E_MODEL',
+        `The model takes ${h}×${w}×${c} images but ${imagesPath} holds ${shape.join('×')}.`,
+        { hint: `Reload the images at the model's size (tripletkit load --size ${h} --channels ${c}).` },
+      );
+    }
+    const outShape = m.outputs[0].shape;
+    if (outShape.length !== 2 || !outShape[1]) {
+      throw new TripletkitError('E_MODEL', `The model's output has shape [${outShape.join(', ')}], not [batch, D].`, {
+        hint: 'Use a model that ends in a vector per image (tripletkit train writes one).',
+      });
+    }
+    const dim = outShape[1];
+    const norm = options.normalization ?? metadata?.normalization ?? { mean: [0], std: [1] };
+    const normalization: Normalization = {
+      mean: norm.mean.length === 1 ? Array(shape[2]).fill(norm.mean[0]) : norm.mean,
+      std: norm.std.length === 1 ? Array(shape[2]).fill(norm.std[0]) : norm.std,
+    };
+    const schema = schemaOf(
+      [field('embedding', float32ListType(dim)), field('label', new Int32()), field('path', new Utf8())],
+      { 'tripletkit.kind': 'embeddings', 'tripletkit.source': `${imagesPath} (${images.numRows} rows)` },
+    );
+    const size = shape[0] * shape[1] * shape[2];
+    const bar = createProgress({ label: 'embed', total: images.numRows, unit: 'images' });
+    async function* produce(): AsyncGenerator<RecordBatch> {
+      for await (const b of images.batches()) {
+        const rows = b.labels.length;
+        for (let s = 0; s < rows; s += batchSize) {
+          const n = Math.min(batchSize, rows - s);
+          const e = tf.tidy(() =>
+            m.predict(pixelsToTensor(b.pixels.subarray(s * size, (s + n) * size), n, shape, normalization)),
+          ) as tf.Tensor;
+          const values = e.dataSync() as Float32Array;
+          e.dispose();
+          for (let i = 0; i < values.length; i++) {
+            if (!Number.isFinite(values[i])) {
+              throw new TripletkitError(
+                'E_DATA',
+                `The model produced a non-finite embedding for row ${b.start + s + Math.floor(i / dim)} of ${imagesPath}.`,
+                {
+                  hint: 'The model weights may have diverged; retrain or use an earlier checkpoint.',
+                },
+              );
+            }
+          }
+          yield recordBatch(schema, [
+            fixedSizeListData(values, dim),
+            int32Data(b.labels.slice(s, s + n)),
+            utf8Data(b.paths.slice(s, s + n)),
+          ]);
+          bar.tick(n);
+        }
+      }
+    }
+    const written = await writeArrow(output, schema, produce(), { format: options.format });
+    bar.finish();
+    return { output, rows: written.rows, dim, backend: backend.name };
+  } finally {
+    await images.close();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Triplet margin loss in tfjs, from a batch's pairwise distance matrix: every distinct image is embedded once, the
+ * matrix is computed once, and each triplet gathers its d(a,p) and d(a,n) entries (so gradients flow back into the one
+ * shared encoder through every role an image plays).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** How per-triplet losses become the batch loss. */
+export type Reduction = 'nonzero-mean' | 'mean' | 'soft-margin';
+export const REDUCTIONS: readonly Reduction[] = ['nonzero-mean', 'mean', 'soft-margin'];
+
+/**
+ * Euclidean distance matrix [n, n] of the rows of `e` ([n, D]): sqrt(max(‖a‖² + ‖b‖² − 2a·b, 1e-12)). The clamp keeps
+ * the gradient finite for identical rows (it is 0 there, as torch.cdist's).
+ *
+ * @example
+ * const d = pairwiseDistances(tf.tensor2d([[1, 0], [0, 1]])); // [[~0, 1.414], [1.414, ~0]]
+ */
+export function pairwiseDistances(e: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const sq = tf.sum(tf.square(e), 1);
+    const dot = tf.matMul(e, e, false, true);
+    const d2 = tf.sub(tf.add(tf.reshape(sq, [-1, 1]), tf.reshape(sq, [1, -1])), tf.mul(dot, 2));
+    return tf.sqrt(tf.maximum(d2, 1e-12)) as tf.Tensor2D;
+  });
+}
+
+/** Per-batch loss parts, in "sum" form so that data-parallel workers can be combined exactly. */
+export interface TripletLossParts {
+  /** Σ of per-triplet losses (scalar). */
+  sum: tf.Scalar;
+  /** Triplets with loss > 0. */
+  active: number;
+  /** Triplets in the batch. */
+  count: number;
+}
+
+/**
+ * Per-triplet loss: relu(d_ap − d_an + margin), or softplus(d_ap − d_an + margin) for `soft-margin` (PML's
+ * smooth_loss; pass margin 0 for Hermans et al.'s soft margin).
+ */
+export function tripletLossParts(
+  dAp: tf.Tensor1D,
+  dAn: tf.Tensor1D,
+  options: { margin: number; reduction: Reduction },
+): TripletLossParts {
+  const count = dAp.shape[0];
+  const perTriplet = tf.tidy(() => {
+    const v = tf.add(tf.sub(dAp, dAn), options.margin);
+    return options.reduction === 'soft-margin' ? tf.softplus(v) : tf.relu(v);
+  });
+  const values = perTriplet.dataSync();
+  let active = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > 0) active++;
+  const sum = tf.sum(perTriplet) as tf.Scalar;
+  perTriplet.dispose();
+  return { sum, active, count };
+}
+
+/**
+ * The divisor that turns a summed loss into the reduced loss: PML's AvgNonZeroReducer (default) averages over
+ * triplets with loss > 0 (0 when none); `mean` and `soft-margin` average over all triplets.
+ */
+export function lossDenominator(reduction: Reduction, active: number, count: number): number {
+  const n = reduction === 'nonzero-mean' ? active : count;
+  return Math.max(n, 1);
+}
+
+/**
+ * The reduced triplet loss of a batch from its distance matrix and triplets (row indices into the matrix).
+ *
+ * @example
+ * const loss = tripletLoss(d, anchors, positives, negatives, { margin: 0.2, reduction: 'nonzero-mean' });
+ */
+export function tripletLoss(
+  distances: tf.Tensor2D,
+  anchors: Int32Array,
+  positives: Int32Array,
+  negatives: Int32Array,
+  options: { margin: number; reduction: Reduction },
+): { loss: tf.Scalar; active: number; count: number } {
+  const { dAp, dAn } = gatherTripletDistances(distances, anchors, positives, negatives);
+  const parts = tripletLossParts(dAp, dAn, options);
+  const loss = tf.div(parts.sum, lossDenominator(options.reduction, parts.active, parts.count)) as tf.Scalar;
+  tf.dispose([dAp, dAn, parts.sum]);
+  return { loss, active: parts.active, count: parts.count };
+}
+
+/** d(a,p) and d(a,n) for each triplet, gathered from the distance matrix (gradient: a scatter back into it). */
+export function gatherTripletDistances(
+  distances: tf.Tensor2D,
+  anchors: Int32Array,
+  positives: Int32Array,
+  negatives: Int32Array,
+): { dAp: tf.Tensor1D; dAn: tf.Tensor1D } {
+  const n = distances.shape[0];
+  return tf.tidy(() => {
+    // Flat indices into the matrix: one gather on a 1-D view (cheaper than gatherND, same gradient).
+    const flat = tf.reshape(distances, [-1]);
+    const ap = new Int32Array(anchors.length);
+    const an = new Int32Array(anchors.length);
+    for (let i = 0; i < anchors.length; i++) {
+      ap[i] = anchors[i] * n + positives[i];
+      an[i] = anchors[i] * n + negatives[i];
+    }
+    return {
+      dAp: tf.gather(flat, tf.tensor1d(ap, 'int32')) as tf.Tensor1D,
+      dAn: tf.gather(flat, tf.tensor1d(an, 'int32')) as tf.Tensor1D,
+    };
+  });
+}

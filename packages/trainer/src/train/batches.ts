@@ -1,0 +1,61 @@
+/**
+ * The batches of one epoch, fully determined by (seed, epoch): offline, a seeded shuffle of the triplet list cut into
+ * batches; online, the miner's P×K sampler. Each batch is reduced to its distinct images (embedded once) and
+ * triplets/labels indexing them.
+ */
+import { deriveSeed, Rng } from '@tripletkit/common';
+import { pkBatches } from '@tripletkit/miner';
+import type { TripletList } from '../data/tripletsFile.ts';
+import type { BatchTriplets } from '../mining/batchTriplets.ts';
+
+/** A batch as image rows of the training set plus what the step needs. */
+export interface PlannedBatch {
+  /** Distinct training-set rows, in first-use order. */
+  rows: Int32Array;
+  /** Offline: triplets as indices into `rows`. */
+  triplets?: BatchTriplets;
+  /** Online: the label of each of `rows`. */
+  labels?: Int32Array;
+}
+
+/** Offline batches of `batchSize` triplets (the last one may be smaller). */
+export function offlineEpoch(triplets: TripletList, batchSize: number, seed: number, epoch: number): PlannedBatch[] {
+  const n = triplets.anchors.length;
+  const order = new Rng(deriveSeed(seed, epoch, 1)).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+  const out: PlannedBatch[] = [];
+  for (let s = 0; s < n; s += batchSize) {
+    const idx = order.subarray(s, Math.min(n, s + batchSize));
+    const local = new Map<number, number>();
+    const rows: number[] = [];
+    const at = (r: number) => {
+      let i = local.get(r);
+      if (i === undefined) {
+        i = rows.length;
+        local.set(r, i);
+        rows.push(r);
+      }
+      return i;
+    };
+    const a = new Int32Array(idx.length);
+    const p = new Int32Array(idx.length);
+    const ng = new Int32Array(idx.length);
+    for (let i = 0; i < idx.length; i++) {
+      a[i] = at(triplets.anchors[idx[i]]);
+      p[i] = at(triplets.positives[idx[i]]);
+      ng[i] = at(triplets.negatives[idx[i]]);
+    }
+    out.push({ rows: Int32Array.from(rows), triplets: { anchors: a, positives: p, negatives: ng } });
+  }
+  return out;
+}
+
+/**
+ * Online P×K batches. A row drawn twice in one batch (a class with fewer than K images is sampled with replacement)
+ * is embedded once: duplicates would only add zero-distance "positives".
+ */
+export function onlineEpoch(labels: Int32Array, p: number, k: number, seed: number, epoch: number): PlannedBatch[] {
+  return pkBatches(labels, { p, k, seed, epoch }).map((b) => {
+    const rows = Int32Array.from(new Set(b));
+    return { rows, labels: rows.map((r) => labels[r]) };
+  });
+}

@@ -1,0 +1,406 @@
+/**
+ * `train()`: the trainer's entry point (what `tripletkit train` calls). Picks the backend, reads the data, builds or
+ * resumes the shared encoder, and runs offline (mined triplets) or online (P×K + mining) epochs with checkpoints,
+ * a JSONL log, validation P@1 and clean Ctrl-C handling.
+ */
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  createProgress,
+  deriveSeed,
+  expectNonNegativeInteger,
+  expectNumber,
+  expectOneOf,
+  expectPositiveInteger,
+  invalidArgument,
+  TripletkitError,
+} from '@tripletkit/common';
+import { mine } from '@tripletkit/miner';
+import { type BackendChoice, type BackendInfo, selectBackend } from '../backend/selectBackend.ts';
+import { gatherPixels, type ImageSet, readImageSet } from '../data/imageSet.ts';
+import { type Augmentation, augmentPixels, type Normalization } from '../data/pixels.ts';
+import { readTriplets, type TripletList } from '../data/tripletsFile.ts';
+import { lossDenominator, REDUCTIONS, type Reduction } from '../loss/tripletLoss.ts';
+import { ONLINE_MINING, type OnlineMining } from '../mining/batchTriplets.ts';
+import { buildEncoder, ENCODERS, type EncoderName, modelInputShape, withProjectionHead } from '../model/encoders.ts';
+import { loadModel, type ModelMetadata, saveModel } from '../model/modelIO.ts';
+import { offlineEpoch, onlineEpoch, type PlannedBatch } from './batches.ts';
+import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint.ts';
+import { computeStep, type StepConfig } from './computeStep.ts';
+import { embedSet, precisionAt1 } from './evaluate.ts';
+
+/** Options of {@link train}. Exactly one of `triplets` (offline) and `mining` (online) is required. */
+export interface TrainOptions {
+  /** Training images file (tripletkit load output). */
+  images: string;
+  /** Offline mode: triplets mined from `images` (tripletkit mine output). */
+  triplets?: string;
+  /** Online mode: mining strategy applied to every P×K batch. */
+  mining?: OnlineMining;
+  /** Output directory: model/ (best by validation P@1, else last), checkpoint/, train.jsonl. */
+  out: string;
+  /** Validation images file: P@1 after every epoch; the best epoch's model is kept. */
+  val?: string;
+  /** Built-in encoder (default small-cnn). Ignored with `model`. */
+  encoder?: EncoderName;
+  /** A tfjs LayersModel (model.json) to train with a projection head. */
+  model?: string;
+  /** Embedding size D (default 64). */
+  embeddingDim?: number;
+  /** Default 10. */
+  epochs?: number;
+  /** Offline: triplets per batch (default 128). */
+  batchSize?: number;
+  /** Online: classes per batch P (default 32) and images per class K (default 4). */
+  p?: number;
+  k?: number;
+  /** Triplet margin (default 0.2, PML). */
+  margin?: number;
+  /** Default nonzero-mean (PML's AvgNonZeroReducer). */
+  reduction?: Reduction;
+  /** Adam learning rate (default 1e-3). */
+  learningRate?: number;
+  /** Seed of initial weights, shuffles, sampling and augmentation (default 0). */
+  seed?: number;
+  /** Offline: re-embed the training set and re-mine every E epochs with the current model. */
+  remineEvery?: number;
+  augment?: Augmentation;
+  normalization?: Normalization;
+  /** Default auto. */
+  backend?: BackendChoice;
+  /** Continue from out/checkpoint. */
+  resume?: boolean;
+  /** Stop after this many batches per epoch (quick runs, benchmarks). */
+  stepsPerEpoch?: number;
+  /** Aborting saves a checkpoint, then rejects with E_INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Human-readable notes (backend chosen, best model saved, ...). */
+  log?: (line: string) => void;
+  onStep?: (s: StepLog) => void;
+  onEpoch?: (e: EpochLog) => void;
+}
+
+/** One line of train.jsonl per batch. */
+export interface StepLog {
+  type: 'step';
+  epoch: number;
+  step: number;
+  loss: number;
+  /** Fraction of the batch's triplets with a non-zero loss. */
+  activeFraction: number;
+  triplets: number;
+  imagesPerSecond: number;
+}
+
+/** One line of train.jsonl per epoch. */
+export interface EpochLog {
+  type: 'epoch';
+  epoch: number;
+  loss: number;
+  activeFraction: number;
+  imagesPerSecond: number;
+  precisionAt1: number | null;
+  best: boolean;
+  seconds: number;
+}
+
+/** Result of {@link train}. */
+export interface TrainResult {
+  out: string;
+  /** The model to use: out/model (the best epoch with `val`, else the last). */
+  modelDir: string;
+  backend: BackendInfo['name'];
+  mode: 'offline' | 'online';
+  epochs: EpochLog[];
+  bestPrecisionAt1: number | null;
+  imagesPerSecond: number;
+}
+
+function validate(o: TrainOptions) {
+  if (!o.triplets === !o.mining) {
+    throw new TripletkitError('E_ARG', 'Give exactly one of --triplets (offline) and --mining (online).', {
+      hint: 'Offline: --triplets mined.arrow; online: --mining semi-hard|semi-hard-tfa|hard|batch-hard|batch-all.',
+    });
+  }
+  if (o.mining) expectOneOf('mining', o.mining, ONLINE_MINING);
+  if (o.encoder) expectOneOf('encoder', o.encoder, ENCODERS);
+  const reduction = expectOneOf('reduction', o.reduction ?? 'nonzero-mean', REDUCTIONS);
+  const epochs = expectPositiveInteger('epochs', o.epochs ?? 10);
+  const batchSize = expectPositiveInteger('batchSize', o.batchSize ?? 128);
+  const p = expectPositiveInteger('p', o.p ?? 32);
+  const k = expectPositiveInteger('k', o.k ?? 4);
+  if (k < 2) invalidArgument('k', 'integer >= 2 (an anchor needs a positive)', k);
+  const margin = expectNumber('margin', o.margin ?? 0.2, { min: 0 });
+  const learningRate = expectNumber('learningRate', o.learningRate ?? 1e-3, { min: 0 });
+  const seed = expectNonNegativeInteger('seed', o.seed ?? 0);
+  const embeddingDim = expectPositiveInteger('embeddingDim', o.embeddingDim ?? 64);
+  if (o.remineEvery !== undefined) {
+    expectPositiveInteger('remineEvery', o.remineEvery);
+    if (!o.triplets) invalidArgument('remineEvery', 'offline mode (--triplets)', o.remineEvery);
+  }
+  if (o.stepsPerEpoch !== undefined) expectPositiveInteger('stepsPerEpoch', o.stepsPerEpoch);
+  return { reduction, epochs, batchSize, p, k, margin, learningRate, seed, embeddingDim };
+}
+
+function checkShape(model: tfl.LayersModel, set: ImageSet, what: string): void {
+  const [h, w, c] = modelInputShape(model);
+  const [H, W, C] = set.shape;
+  if ((h !== null && h !== H) || (w !== null && w !== W) || (c !== null && c !== C)) {
+    throw new TripletkitError(
+      'E_MODEL',
+      `The model takes ${h}×${w}×${c} images but the ${what} ${set.path} holds ${H}×${W}×${C}.`,
+      {
+        hint: `Reload the images at the model's size (tripletkit load --size ${h} --channels ${c}) or use another model.`,
+      },
+    );
+  }
+}
+
+/**
+ * Trains a shared encoder with a triplet loss.
+ *
+ * @example
+ * const r = await train({ images: 'train.arrow', mining: 'semi-hard', val: 'val.arrow', out: 'runs/mnist', epochs: 5 });
+ * console.log(r.bestPrecisionAt1, r.modelDir);
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const o = validate(options);
+  const log = options.log ?? (() => undefined);
+  const backend = await selectBackend(options.backend ?? 'auto');
+  log(`backend: ${backend.description}`);
+  const trainSet = await readImageSet(options.images, { minClasses: 2, what: 'training images file' });
+  const valSet = options.val ? await readImageSet(options.val, { what: 'validation images file' }) : undefined;
+  if (valSet && valSet.shape.join() !== trainSet.shape.join()) {
+    throw new TripletkitError(
+      'E_DATA',
+      `The validation images are ${valSet.shape.join('×')} but the training images are ${trainSet.shape.join('×')}.`,
+      { hint: 'Load both with the same --size and --channels.' },
+    );
+  }
+  let triplets: TripletList | undefined = options.triplets
+    ? await readTriplets(options.triplets, trainSet.rows)
+    : undefined;
+  const mode = triplets ? 'offline' : 'online';
+  const norm = options.normalization ?? { mean: trainSet.shape.map(() => 0), std: trainSet.shape.map(() => 1) };
+  const normalization: Normalization = {
+    mean: norm.mean.length === 1 ? Array(trainSet.shape[2]).fill(norm.mean[0]) : norm.mean,
+    std: norm.std.length === 1 ? Array(trainSet.shape[2]).fill(norm.std[0]) : norm.std,
+  };
+  const fingerprint = JSON.stringify({ mode, batch: mode === 'offline' ? o.batchSize : [o.p, o.k], seed: o.seed });
+  const out = options.out;
+  const ckDir = path.join(out, 'checkpoint');
+  const modelDir = path.join(out, 'model');
+
+  let model: tfl.LayersModel;
+  let state: TrainState = { epoch: 0, step: 0, globalStep: 0, bestPrecisionAt1: null, fingerprint, remined: false };
+  const optimizer = tf.train.adam(o.learningRate);
+  let encoderName: string = options.encoder ?? 'small-cnn';
+  if (options.resume) {
+    const ck = await loadCheckpoint(ckDir);
+    if (ck.state.fingerprint !== fingerprint) {
+      throw new TripletkitError(
+        'E_ARG',
+        `The checkpoint in ${ckDir} was made with other settings (${ck.state.fingerprint}).`,
+        {
+          hint: 'Resume with the same mode, batch size / P×K and seed, or start a new --out directory.',
+        },
+      );
+    }
+    model = ck.model;
+    state = ck.state;
+    encoderName = ck.metadata?.encoder ?? encoderName;
+    await optimizer.setWeights(ck.optimizerWeights);
+    if (ck.remined && triplets) triplets = { ...triplets, ...ck.remined };
+    log(`resuming from ${ckDir} at epoch ${state.epoch + 1}, batch ${state.step}`);
+  } else if (options.model) {
+    const base = await loadModel(options.model);
+    model = withProjectionHead(base.model, { embeddingDim: o.embeddingDim, seed: o.seed });
+    encoderName = 'custom';
+  } else {
+    model = buildEncoder(options.encoder ?? 'small-cnn', {
+      inputShape: trainSet.shape,
+      embeddingDim: o.embeddingDim,
+      seed: o.seed,
+    });
+  }
+  checkShape(model, trainSet, 'training images file');
+  const dim = model.outputs[0].shape[1] as number;
+  const metadata = (extra: Record<string, unknown> = {}): ModelMetadata => ({
+    embeddingDim: dim,
+    inputShape: trainSet.shape,
+    normalization,
+    encoder: encoderName,
+    classes: trainSet.classes,
+    ...extra,
+  });
+  const config: StepConfig = {
+    shape: trainSet.shape,
+    normalization,
+    margin: o.margin,
+    reduction: o.reduction,
+    mining: options.mining,
+  };
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+
+  await fs.mkdir(out, { recursive: true });
+  const logStream = createWriteStream(path.join(out, 'train.jsonl'), { flags: options.resume ? 'a' : 'w' });
+  const writeLog = (entry: object) => logStream.write(`${JSON.stringify(entry)}\n`);
+  const epochs: EpochLog[] = [];
+  let totalImages = 0;
+  let totalSeconds = 0;
+  let remined: { anchors: Int32Array; positives: Int32Array; negatives: Int32Array } | undefined;
+
+  const checkpoint = () => saveCheckpoint(ckDir, model, optimizer, metadata({ epoch: state.epoch }), state, remined);
+
+  try {
+    for (; state.epoch < o.epochs; state.epoch++, state.step = 0) {
+      const epoch = state.epoch;
+      if (triplets && options.remineEvery && epoch > 0 && epoch % options.remineEvery === 0 && state.step === 0) {
+        triplets = remine(model, trainSet, normalization, triplets, o.margin, o.seed, epoch);
+        remined = triplets;
+        state.remined = true;
+        log(`epoch ${epoch + 1}: re-mined ${triplets.anchors.length} triplets with the current model`);
+      }
+      let plan: PlannedBatch[] = triplets
+        ? offlineEpoch(triplets, o.batchSize, o.seed, epoch)
+        : onlineEpoch(trainSet.labels, o.p, o.k, o.seed, epoch);
+      if (options.stepsPerEpoch) plan = plan.slice(0, options.stepsPerEpoch);
+      const bar = createProgress({ label: `epoch ${epoch + 1}/${o.epochs}`, total: plan.length, unit: 'batches' });
+      const t0 = performance.now();
+      let lossTotal = 0;
+      let activeTotal = 0;
+      let countTotal = 0;
+      let images = 0;
+      for (; state.step < plan.length; state.step++) {
+        if (options.signal?.aborted) {
+          bar.finish();
+          await checkpoint();
+          throw new TripletkitError(
+            'E_INTERRUPTED',
+            `Training interrupted in epoch ${epoch + 1} at batch ${state.step}; checkpoint saved to ${ckDir}.`,
+            { hint: 'Continue exactly where it stopped with the same command plus --resume.' },
+          );
+        }
+        const b = plan[state.step];
+        const ts = performance.now();
+        const pixels = gatherPixels(trainSet, b.rows);
+        if (options.augment) {
+          augmentPixels(
+            pixels,
+            b.rows.length,
+            trainSet.shape,
+            options.augment,
+            deriveSeed(o.seed, epoch, state.step, 2),
+          );
+        }
+        const r = computeStep(model, { pixels, rows: b.rows.length, triplets: b.triplets, labels: b.labels }, config);
+        const denom = lossDenominator(o.reduction, r.active, r.count);
+        const loss = r.lossSum / denom;
+        if (!Number.isFinite(loss)) {
+          tf.dispose(r.grads);
+          throw new TripletkitError(
+            'E_TRAINING',
+            `The loss became ${loss} in epoch ${epoch + 1} at batch ${state.step}; training stopped.`,
+            {
+              hint: `The last good checkpoint is kept in ${ckDir}. Lower --learning-rate, check the images for corrupt values, and --resume or restart.`,
+            },
+          );
+        }
+        tf.tidy(() => {
+          const named: tf.NamedTensorMap = {};
+          vars.forEach((v, i) => {
+            named[v.name] = tf.div(r.grads[i], denom);
+          });
+          optimizer.applyGradients(named as Parameters<typeof optimizer.applyGradients>[0]);
+        });
+        tf.dispose(r.grads);
+        const secs = (performance.now() - ts) / 1000;
+        lossTotal += loss;
+        activeTotal += r.active;
+        countTotal += r.count;
+        images += b.rows.length;
+        state.globalStep++;
+        const entry: StepLog = {
+          type: 'step',
+          epoch: epoch + 1,
+          step: state.step + 1,
+          loss,
+          activeFraction: r.count ? r.active / r.count : 0,
+          triplets: r.count,
+          imagesPerSecond: b.rows.length / secs,
+        };
+        writeLog(entry);
+        options.onStep?.(entry);
+        bar.tick();
+        bar.note(`loss ${loss.toFixed(4)}`);
+      }
+      bar.finish();
+      const seconds = (performance.now() - t0) / 1000;
+      totalImages += images;
+      totalSeconds += seconds;
+      const p1 = valSet ? precisionAt1(model, valSet, normalization) : null;
+      const best = p1 === null || state.bestPrecisionAt1 === null || p1 > state.bestPrecisionAt1;
+      if (p1 !== null && best) state.bestPrecisionAt1 = p1;
+      const entry: EpochLog = {
+        type: 'epoch',
+        epoch: epoch + 1,
+        loss: plan.length ? lossTotal / plan.length : 0,
+        activeFraction: countTotal ? activeTotal / countTotal : 0,
+        imagesPerSecond: images / seconds,
+        precisionAt1: p1,
+        best,
+        seconds,
+      };
+      if (best) await saveModel(model, modelDir, metadata({ epoch: epoch + 1, precisionAt1: p1 }));
+      writeLog(entry);
+      epochs.push(entry);
+      options.onEpoch?.(entry);
+      log(
+        `epoch ${epoch + 1}/${o.epochs}: loss ${entry.loss.toFixed(4)}, active ${(entry.activeFraction * 100).toFixed(1)}%` +
+          `${p1 === null ? '' : `, val P@1 ${p1.toFixed(4)}${best ? ' (best)' : ''}`}, ${entry.imagesPerSecond.toFixed(0)} images/s`,
+      );
+      state.step = plan.length;
+      const next = { ...state, epoch: epoch + 1, step: 0 };
+      await saveCheckpoint(ckDir, model, optimizer, metadata({ epoch: epoch + 1 }), next, remined);
+    }
+  } finally {
+    await new Promise<void>((resolve) => logStream.end(resolve));
+  }
+  return {
+    out,
+    modelDir,
+    backend: backend.name,
+    mode,
+    epochs,
+    bestPrecisionAt1: state.bestPrecisionAt1,
+    imagesPerSecond: totalSeconds ? totalImages / totalSeconds : 0,
+  };
+}
+
+/** Embeds the training set with the current model and mines again with the triplets file's strategy and margin. */
+function remine(
+  model: tfl.LayersModel,
+  set: ImageSet,
+  norm: Normalization,
+  previous: TripletList,
+  margin: number,
+  seed: number,
+  epoch: number,
+): TripletList {
+  const dim = model.outputs[0].shape[1] as number;
+  const emb = embedSet(model, set, norm);
+  const strategy = (previous.strategy ?? 'semi-hard') as 'all' | 'hard' | 'semi-hard' | 'easy' | 'batch-hard';
+  // Keep the triplet count comparable to the original file (an uncapped "all" can be quadratic in the rows).
+  const perAnchor = Math.max(1, Math.ceil(previous.anchors.length / set.rows));
+  const t = mine(emb, dim, set.labels, {
+    strategy,
+    margin: previous.margin ?? margin,
+    maxPerAnchor: perAnchor,
+    seed: deriveSeed(seed, epoch, 3),
+  });
+  if (t.anchors.length === 0) return previous;
+  return { anchors: t.anchors, positives: t.positives, negatives: t.negatives, strategy, margin: previous.margin };
+}
