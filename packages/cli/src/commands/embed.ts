@@ -1,0 +1,34 @@
+import { BACKEND_CHOICES, type BackendChoice, type EmbedImagesResult, embedImages } from '@tripletkit/trainer';
+import { defineCommand } from '../command.ts';
+
+interface EmbedArgs {
+  model: string;
+  images: string;
+  output: string;
+  batchSize: number;
+  format: 'file' | 'stream';
+  backend: BackendChoice;
+}
+
+/** `tripletkit embed`: an images file through a trained model into an embeddings file. */
+export const embedCommand = defineCommand<EmbedArgs, EmbedImagesResult>({
+  command: 'embed',
+  describe: 'Embed an images file with a trained model (batched, bounded memory)',
+  options: {
+    model: { type: 'string', demandOption: true, describe: 'Model folder (model.json), or a train --out folder' },
+    images: { type: 'string', demandOption: true, describe: 'Images file (tripletkit load output)' },
+    output: { type: 'string', alias: 'o', demandOption: true, describe: 'Embeddings file to write' },
+    'batch-size': { type: 'number', default: 256, describe: 'Images per forward pass' },
+    format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
+    backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+  },
+  examples: [['tripletkit embed --model runs/mnist --images test.arrow -o test-emb.arrow', 'embed the test set']],
+  run: (args) =>
+    embedImages(args.model, args.images, args.output, {
+      batchSize: args.batchSize,
+      format: args.format,
+      backend: args.backend,
+      log: (line) => process.stderr.write(`${line}\n`),
+    }),
+  summarize: (r) => [`wrote ${r.rows} embeddings of dimension ${r.dim} to ${r.output} (backend ${r.backend})`],
+});
