@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { readEmbeddings } from '@tripletkit/miner';
-import { buildEncoder, type EpochLog, embedImages, type StepLog, train } from '@tripletkit/trainer';
+import { buildEncoder, embedImages, type StepLog, train } from '@tripletkit/trainer';
 import type { EpochPoint } from './writeReport.ts';
 
 /** Inputs of {@link trainForDemo}. */
@@ -73,10 +73,6 @@ export async function trainForDemo(o: DemoTrainingOptions): Promise<DemoTraining
       m.steps++;
       mined.set(st.epoch, m);
     },
-    onEpoch: (e: EpochLog) =>
-      o.log(
-        `train: epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, active triplets ${(100 * e.activeFraction).toFixed(1)}%, ${Math.round(e.imagesPerSecond)} images/s`,
-      ),
   });
   const t1 = performance.now();
 

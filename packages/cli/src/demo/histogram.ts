@@ -38,6 +38,8 @@ export function histogram(o: {
   xDomain?: [number, number];
   /** Shared y maximum (a fraction). */
   yMax?: number;
+  /** Default "fraction of triplets". */
+  yLabel?: string;
   /** Extra vertical reference lines, e.g. the margin. */
   markers?: { at: number; label: string }[];
   width?: number;
@@ -71,7 +73,7 @@ export function histogram(o: {
     yDomain: [0, yMax],
     title: o.title,
     xLabel: o.xLabel,
-    yLabel: 'fraction of triplets',
+    yLabel: o.yLabel ?? 'fraction of triplets',
   });
   const body = [f.axes];
   const w = (x1 - x0) / bins;
@@ -100,7 +102,7 @@ export function histogram(o: {
   body.push(
     legend(
       f,
-      o.series.map((s) => ({ name: `${s.name} (n=${s.values.length})`, color: s.color })),
+      o.series.map((s) => ({ name: `${s.name} (n = ${s.values.length.toLocaleString('en-US')})`, color: s.color })),
     ),
   );
   return svgDocument(width, height, body.join('\n'));

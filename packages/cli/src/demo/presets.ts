@@ -11,8 +11,8 @@ export interface DemoPreset {
   /** Fraction of each class held out. */
   testFraction: number;
   epochs: number;
-  /** Offline mining for the histograms: at most this many triplets per anchor. */
-  maxPerAnchor: number;
+  /** Offline mining for the histograms: every triplet among this many held-out images per class. */
+  minePerClass: number;
   /** Rows of the retrieval grids (one query per class, first classes first). */
   gridRows: number;
 }
@@ -24,7 +24,7 @@ export const PRESETS: Record<'quick' | 'full', DemoPreset> = {
     testPerClass: 50,
     testFraction: 0.2,
     epochs: 5,
-    maxPerAnchor: 50,
+    minePerClass: 50,
     gridRows: 10,
   },
   full: {
@@ -33,7 +33,7 @@ export const PRESETS: Record<'quick' | 'full', DemoPreset> = {
     testPerClass: undefined,
     testFraction: 0.2,
     epochs: 10,
-    maxPerAnchor: 20,
+    minePerClass: 50,
     gridRows: 10,
   },
 };

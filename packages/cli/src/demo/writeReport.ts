@@ -29,8 +29,15 @@ export interface MinedDistances {
   model: string;
   dAp: Float32Array;
   dAn: Float32Array;
-  /** Triplets the strategy selected before any per-anchor cap. */
+  /** Triplets the strategy selected. */
   total: number;
+}
+
+/** Distances of all same-class and different-class pairs of a set of images, with one model. */
+export interface PairDistances {
+  model: string;
+  same: Float32Array;
+  different: Float32Array;
 }
 
 /** Everything a report shows. */
@@ -45,6 +52,7 @@ export interface DemoReportData {
   baselineName: string;
   epochs: EpochPoint[];
   mining: { strategy: string; margin: number; distance: string; before: MinedDistances; after: MinedDistances };
+  pairs: { before: PairDistances; after: PairDistances };
   grids: { trained: GridRow[]; baseline: GridRow[] };
   facts: [string, string][];
   /** Extra JSON fields for metrics.json (timings, sizes, settings). */
@@ -95,17 +103,20 @@ export async function writeReport(dir: string, d: DemoReportData): Promise<Repor
   );
   const activeFig = fig(
     'active-triplets.png',
-    'Fraction of active triplets per epoch',
-    'Orange: share of the mined triplets with a non-zero loss (semi-hard triplets are inside the margin by definition, so it stays near 1). Green: mined semi-hard triplets as a share of all valid triplets of a batch — it falls as the embedding separates the classes.',
+    'Active triplets per epoch',
+    'Semi-hard triplets mined per batch as a share of all valid triplets of the batch (every one of them has a non-zero loss). It falls as the embedding separates the classes and fewer negatives remain inside the margin.',
   );
   await svgToPng(
     lineChart({
-      title: 'Active triplets',
+      title: 'Active (semi-hard) triplets per batch',
       xLabel: 'epoch',
-      yLabel: 'fraction with loss > 0',
-      yDomain: [0, 1],
+      yLabel: 'share of valid triplets',
       series: [
-        { name: 'active fraction', color: PALETTE.orange, points: epochs.map((e) => [e.epoch, e.activeFraction]) },
+        {
+          name: 'semi-hard / valid triplets',
+          color: PALETTE.orange,
+          points: epochs.map((e) => [e.epoch, e.minedFraction ?? e.activeFraction]),
+        },
       ],
     }),
     path.join(dir, activeFig.file),
@@ -124,19 +135,43 @@ export async function writeReport(dir: string, d: DemoReportData): Promise<Repor
     const f = fig(
       `distances-${key}.png`,
       `d_ap and d_an of ${m.strategy} triplets ${key} training`,
-      `${run.model}: ${run.total.toLocaleString('en-US')} ${m.strategy} triplets on the held-out split` +
-        (run.dAp.length < run.total ? ` (a seeded sample of ${run.dAp.length.toLocaleString('en-US')} shown)` : '') +
-        '.',
+      `${run.model}: ${run.total.toLocaleString('en-US')} ${m.strategy} triplets among the held-out images.`,
     );
     histFigs.push(f);
     await svgToPng(
       histogram({
-        title: `${key === 'before' ? 'Before' : 'After'} training: ${m.strategy} triplets`,
+        title: `${key === 'before' ? 'Before' : 'After'} training: ${run.total.toLocaleString('en-US')} ${m.strategy} triplets`,
         xLabel: `${m.distance} distance (L2-normalised embeddings)`,
         xDomain,
         series: [
           { name: 'd(anchor, positive)', color: PALETTE.blue, values: run.dAp },
           { name: 'd(anchor, negative)', color: PALETTE.red, values: run.dAn },
+        ],
+      }),
+      path.join(dir, f.file),
+    );
+  }
+
+  const pairFigs: ReportFigure[] = [];
+  for (const [key, run] of [
+    ['before', d.pairs.before],
+    ['after', d.pairs.after],
+  ] as const) {
+    const f = fig(
+      `pairs-${key}.png`,
+      `Distances of same-class and different-class pairs ${key} training`,
+      `${run.model}: every pair of the same held-out images. Training moves same-class pairs left and different-class pairs right.`,
+    );
+    pairFigs.push(f);
+    await svgToPng(
+      histogram({
+        title: `${key === 'before' ? 'Before' : 'After'} training: pair distances`,
+        xLabel: `${m.distance} distance (L2-normalised embeddings)`,
+        yLabel: 'fraction of pairs',
+        xDomain: [0, 2],
+        series: [
+          { name: 'same class', color: PALETTE.blue, values: run.same },
+          { name: 'different classes', color: PALETTE.red, values: run.different },
         ],
       }),
       path.join(dir, f.file),
@@ -181,6 +216,11 @@ export async function writeReport(dir: string, d: DemoReportData): Promise<Repor
         heading: 'Triplet distances, before and after training',
         text: `Offline ${m.strategy} mining (margin ${m.margin}) on the held-out embeddings, with the same miner as tripletkit mine. Training pulls positives in and pushes negatives out, so fewer triplets remain inside the margin.`,
         figures: histFigs,
+      },
+      {
+        heading: 'Pair distances, before and after training',
+        text: 'The same held-out images, all pairs: how far apart same-class and different-class images are. Retrieval works when the two distributions separate.',
+        figures: pairFigs,
       },
     ],
   });
