@@ -12,7 +12,9 @@ import sharp, { type Sharp } from 'sharp';
 import type { DecodedChunk, DecodeInput, DecodeOptions } from './decodeOptions.ts';
 import { decodeSmallPng, isPng, SMALL_PNG_MAX_PIXELS } from './decodeSmallPng.ts';
 import { describeError } from './describeError.ts';
-import { resizeRaw } from './resizeRaw.ts';
+import { native } from './native.ts';
+import { orient } from './orient.ts';
+import { fitGeometry, resizeRaw } from './resizeRaw.ts';
 
 const WHITE = { r: 255, g: 255, b: 255 };
 const BLACK = { r: 0, g: 0, b: 0, alpha: 1 };
@@ -58,8 +60,40 @@ function pngPixels(buf: Uint8Array): number {
   return v.getUint32(16) * v.getUint32(20);
 }
 
+function isJpeg(buf: Uint8Array): boolean {
+  return buf.length > 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff;
+}
+
+/**
+ * JPEG through the native helpers: decode directly at the smallest eighth of full size (libjpeg-turbo DCT scaling)
+ * that still covers the resize target, orient, resample. Returns false to hand the image to sharp (no addon, CMYK,
+ * non-sRGB ICC profile, any decoder warning or error, over the pixel limit).
+ */
+function nativeJpeg(buf: Uint8Array, o: DecodeOptions, out: Uint8Array, at: number): boolean {
+  if (!native || !isJpeg(buf)) return false;
+  const info = native.jpegInfo(buf);
+  if (!info || !info[3]) return false;
+  const [w, h, orientation] = info;
+  if (w * h > o.limitInputPixels || w === 0 || h === 0) return false;
+  const swap = orientation >= 5;
+  const ow = swap ? h : w;
+  const oh = swap ? w : h;
+  const g = fitGeometry(ow, oh, o.width, o.height, o.fit);
+  let scale = Math.min(8, Math.max(1, Math.ceil(8 * Math.max(g.rw / ow, g.rh / oh) - 1e-9)));
+  while (scale < 8 && (Math.ceil((ow * scale) / 8) < g.rw || Math.ceil((oh * scale) / 8) < g.rh)) scale++;
+  const dec = native.jpegDecode(buf, scale, o.channels === 1 ? 1 : 0);
+  if (!dec) return false;
+  const tail = new DataView(dec.buffer, dec.byteOffset + dec.length - 8, 8);
+  const dw = tail.getInt32(0, true);
+  const dh = tail.getInt32(4, true);
+  const px = orient(dec.subarray(0, dec.length - 8), dw, dh, o.channels, orientation);
+  resizeRaw(px.pixels, px.width, px.height, o.channels, out, at, o.width, o.height, o.fit, o.kernel);
+  return true;
+}
+
 /** Decodes one encoded image into `out` at byte offset `at`. */
 export async function decodeOne(buf: Uint8Array, o: DecodeOptions, out: Uint8Array, at: number): Promise<void> {
+  if (nativeJpeg(buf, o, out, at)) return;
   const px = pngPixels(buf);
   if (px > 0 && px <= SMALL_PNG_MAX_PIXELS && px <= o.limitInputPixels) {
     const img = decodeSmallPng(buf, o.channels);

@@ -1,0 +1,315 @@
+/*
+ * tripletkit loader native helpers (N-API, optional):
+ *   jpegInfo(buf)                       -> [width, height, orientation, supported]  (header only)
+ *   jpegDecode(buf, scaleNum, gray)     -> Uint8Array | null   (DCT-domain scaling scaleNum/8, RGB or gray)
+ *   resample(src, w, c, yLo, yHi, hStart, hCount, hTaps, hWeights, vStart, vCount, vTaps, vWeights,
+ *            cw, ch, out, outOffset, outW, padX, padY)
+ * Decoding at a reduced DCT scale is what makes big JPEGs cheap: libjpeg-turbo computes an M/8-size image directly
+ * from the DCT coefficients (like sharp's shrink-on-load, but at any eighth, not only 1/2, 1/4, 1/8).
+ * The resampler does the same integer arithmetic as resizeRaw.ts (Pillow-style fixed point), so both give
+ * bit-identical pixels.
+ * Anything unusual (CMYK, a non-sRGB ICC profile, any libjpeg warning or error) returns null/unsupported: the caller
+ * then uses sharp, which also words the error for a bad file.
+ */
+#include <node_api.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <jpeglib.h>
+
+typedef struct {
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  int warnings;
+} err_mgr;
+
+static void on_error(j_common_ptr cinfo) {
+  err_mgr *e = (err_mgr *)cinfo->err;
+  longjmp(e->jump, 1);
+}
+
+static void on_message(j_common_ptr cinfo, int level) {
+  if (level < 0) ((err_mgr *)cinfo->err)->warnings++;
+}
+
+static void no_output(j_common_ptr cinfo) { (void)cinfo; }
+
+/* EXIF orientation (1..8) from an APP1 "Exif" marker, 1 when absent or unreadable. */
+static int exif_orientation(const unsigned char *d, unsigned len) {
+  if (len < 14 || memcmp(d, "Exif\0\0", 6) != 0) return 1;
+  const unsigned char *t = d + 6;
+  unsigned n = len - 6;
+  int le = t[0] == 'I';
+  if (!(t[0] == 'I' && t[1] == 'I') && !(t[0] == 'M' && t[1] == 'M')) return 1;
+#define U16(p) (le ? (unsigned)((p)[0] | ((p)[1] << 8)) : (unsigned)(((p)[0] << 8) | (p)[1]))
+#define U32(p) (le ? ((unsigned)(p)[0] | ((unsigned)(p)[1] << 8) | ((unsigned)(p)[2] << 16) | ((unsigned)(p)[3] << 24)) \
+                   : (((unsigned)(p)[0] << 24) | ((unsigned)(p)[1] << 16) | ((unsigned)(p)[2] << 8) | (unsigned)(p)[3]))
+  unsigned ifd = U32(t + 4);
+  if (ifd + 2 > n) return 1;
+  unsigned count = U16(t + ifd);
+  for (unsigned i = 0; i < count; i++) {
+    unsigned e = ifd + 2 + i * 12;
+    if (e + 12 > n) return 1;
+    if (U16(t + e) == 0x0112) {
+      unsigned v = U16(t + e + 8);
+      return v >= 1 && v <= 8 ? (int)v : 1;
+    }
+  }
+  return 1;
+#undef U16
+#undef U32
+}
+
+/* An ICC profile is acceptable when it is an sRGB one (its description mentions sRGB); others need sharp. */
+static int icc_ok(struct jpeg_decompress_struct *c) {
+  for (jpeg_saved_marker_ptr m = c->marker_list; m; m = m->next) {
+    if (m->marker != JPEG_APP0 + 2 || m->data_length < 14 || memcmp(m->data, "ICC_PROFILE", 12) != 0) continue;
+    const unsigned char *p = m->data + 14;
+    unsigned n = m->data_length - 14;
+    if (n > 4096) n = 4096;
+    for (unsigned i = 0; i + 4 <= n; i++) {
+      if (p[i] == 's' && p[i + 1] == 'R' && p[i + 2] == 'G' && p[i + 3] == 'B') return 1;
+      if (i + 8 <= n && p[i] == 's' && p[i + 1] == 0 && p[i + 2] == 'R' && p[i + 3] == 0 && p[i + 4] == 'G' &&
+          p[i + 5] == 0 && p[i + 6] == 'B')
+        return 1;
+    }
+    return 0;
+  }
+  return 1;
+}
+
+static int get_buffer(napi_env env, napi_value v, unsigned char **data, size_t *len) {
+  napi_typedarray_type type;
+  size_t length, offset;
+  void *ptr;
+  napi_value ab;
+  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, &ab, &offset) != napi_ok) return 0;
+  size_t elem = type == napi_float64_array ? 8 : (type == napi_int32_array || type == napi_float32_array) ? 4 : 1;
+  *data = (unsigned char *)ptr;
+  *len = length * elem;
+  return 1;
+}
+
+static napi_value js_int(napi_env env, int v) {
+  napi_value r;
+  napi_create_int32(env, v, &r);
+  return r;
+}
+
+static napi_value jpeg_info(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], arr, nul;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_get_null(env, &nul);
+  unsigned char *data;
+  size_t len;
+  if (argc < 1 || !get_buffer(env, argv[0], &data, &len)) return nul;
+  struct jpeg_decompress_struct c;
+  err_mgr e;
+  c.err = jpeg_std_error(&e.pub);
+  e.pub.error_exit = on_error;
+  e.pub.emit_message = on_message;
+  e.pub.output_message = no_output;
+  e.warnings = 0;
+  if (setjmp(e.jump)) {
+    jpeg_destroy_decompress(&c);
+    return nul;
+  }
+  jpeg_create_decompress(&c);
+  jpeg_save_markers(&c, JPEG_APP0 + 1, 0xffff);
+  jpeg_save_markers(&c, JPEG_APP0 + 2, 0xffff);
+  jpeg_mem_src(&c, data, (unsigned long)len);
+  jpeg_read_header(&c, TRUE);
+  int orientation = 1;
+  for (jpeg_saved_marker_ptr m = c.marker_list; m; m = m->next) {
+    if (m->marker == JPEG_APP0 + 1) {
+      int o = exif_orientation(m->data, m->data_length);
+      if (o != 1) {
+        orientation = o;
+        break;
+      }
+    }
+  }
+  int cs = c.jpeg_color_space;
+  int supported = (cs == JCS_YCbCr || cs == JCS_GRAYSCALE || cs == JCS_RGB) && icc_ok(&c) && e.warnings == 0;
+  napi_create_array_with_length(env, 4, &arr);
+  napi_set_element(env, arr, 0, js_int(env, (int)c.image_width));
+  napi_set_element(env, arr, 1, js_int(env, (int)c.image_height));
+  napi_set_element(env, arr, 2, js_int(env, orientation));
+  napi_set_element(env, arr, 3, js_int(env, supported));
+  jpeg_destroy_decompress(&c);
+  return arr;
+}
+
+static napi_value jpeg_decode(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], nul, result, ab;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_get_null(env, &nul);
+  unsigned char *data;
+  size_t len;
+  int32_t scale = 8, gray = 0, flags = 0;
+  if (argc < 3 || !get_buffer(env, argv[0], &data, &len)) return nul;
+  if (argc >= 4) napi_get_value_int32(env, argv[3], &flags);
+  napi_get_value_int32(env, argv[1], &scale);
+  napi_get_value_int32(env, argv[2], &gray);
+  if (scale < 1 || scale > 8) return nul;
+  struct jpeg_decompress_struct c;
+  err_mgr e;
+  unsigned char *volatile out = NULL;
+  c.err = jpeg_std_error(&e.pub);
+  e.pub.error_exit = on_error;
+  e.pub.emit_message = on_message;
+  e.pub.output_message = no_output;
+  e.warnings = 0;
+  if (setjmp(e.jump)) {
+    jpeg_destroy_decompress(&c);
+    free(out);
+    return nul;
+  }
+  jpeg_create_decompress(&c);
+  jpeg_mem_src(&c, data, (unsigned long)len);
+  jpeg_read_header(&c, TRUE);
+  int cs = c.jpeg_color_space;
+  if (!(cs == JCS_YCbCr || cs == JCS_GRAYSCALE || cs == JCS_RGB)) {
+    jpeg_destroy_decompress(&c);
+    return nul;
+  }
+  c.scale_num = (unsigned)scale;
+  c.scale_denom = 8;
+  c.out_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
+  if (flags & 1) c.dct_method = JDCT_IFAST;
+  if (flags & 2) c.do_fancy_upsampling = FALSE;
+  jpeg_start_decompress(&c);
+  size_t stride = (size_t)c.output_width * (size_t)c.output_components;
+  size_t total = stride * c.output_height;
+  out = (unsigned char *)malloc(total ? total : 1);
+  if (!out) longjmp(e.jump, 1);
+  while (c.output_scanline < c.output_height) {
+    JSAMPROW row = out + (size_t)c.output_scanline * stride;
+    jpeg_read_scanlines(&c, &row, 1);
+  }
+  jpeg_finish_decompress(&c);
+  int w = (int)c.output_width, h = (int)c.output_height, warned = e.warnings;
+  jpeg_destroy_decompress(&c);
+  if (warned) {
+    free(out);
+    return nul;
+  }
+  void *abdata;
+  napi_create_arraybuffer(env, total + 8, &abdata, &ab);
+  memcpy(abdata, out, total);
+  free(out);
+  /* Last 8 bytes: width and height (little-endian int32), so one call returns everything. */
+  memcpy((unsigned char *)abdata + total, &w, 4);
+  memcpy((unsigned char *)abdata + total + 4, &h, 4);
+  napi_create_typedarray(env, napi_uint8_array, total + 8, ab, 0, &result);
+  return result;
+}
+
+/* Mirrors resizeRaw.ts: Pillow-style fixed point (22-bit coefficients, 8-bit intermediate), integer arithmetic. */
+#define PRECISION_BITS 22
+static inline unsigned char clip8(int32_t a) {
+  int32_t v = a >> PRECISION_BITS;
+  return v <= 0 ? 0 : v >= 255 ? 255 : (unsigned char)v;
+}
+
+static napi_value resample(napi_env env, napi_callback_info info) {
+  size_t argc = 20;
+  napi_value argv[20], undef;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_get_undefined(env, &undef);
+  if (argc < 20) return undef;
+  unsigned char *src = NULL, *out = NULL, *hsB = NULL, *hcB = NULL, *hwB = NULL, *vsB = NULL, *vcB = NULL,
+                *vwB = NULL;
+  size_t n;
+  int32_t w, c, yLo, yHi, hTaps, vTaps, cw, ch, outOffset, outW, padX, padY;
+  get_buffer(env, argv[0], &src, &n);
+  napi_get_value_int32(env, argv[1], &w);
+  napi_get_value_int32(env, argv[2], &c);
+  napi_get_value_int32(env, argv[3], &yLo);
+  napi_get_value_int32(env, argv[4], &yHi);
+  get_buffer(env, argv[5], &hsB, &n);
+  get_buffer(env, argv[6], &hcB, &n);
+  napi_get_value_int32(env, argv[7], &hTaps);
+  get_buffer(env, argv[8], &hwB, &n);
+  get_buffer(env, argv[9], &vsB, &n);
+  get_buffer(env, argv[10], &vcB, &n);
+  napi_get_value_int32(env, argv[11], &vTaps);
+  get_buffer(env, argv[12], &vwB, &n);
+  napi_get_value_int32(env, argv[13], &cw);
+  napi_get_value_int32(env, argv[14], &ch);
+  get_buffer(env, argv[15], &out, &n);
+  napi_get_value_int32(env, argv[16], &outOffset);
+  napi_get_value_int32(env, argv[17], &outW);
+  napi_get_value_int32(env, argv[18], &padX);
+  napi_get_value_int32(env, argv[19], &padY);
+  if (!src || !out || !hsB || !hcB || !hwB || !vsB || !vcB || !vwB) return undef;
+  const int32_t *hs = (const int32_t *)hsB, *hc = (const int32_t *)hcB, *vs = (const int32_t *)vsB,
+                *vc = (const int32_t *)vcB, *hw = (const int32_t *)hwB, *vw = (const int32_t *)vwB;
+  size_t rowLen = (size_t)cw * (size_t)c;
+  unsigned char *tmp = (unsigned char *)malloc((size_t)(yHi - yLo) * rowLen + 1);
+  int32_t *acc = (int32_t *)malloc(sizeof(int32_t) * rowLen + 8);
+  if (!tmp || !acc) {
+    free(tmp);
+    free(acc);
+    return undef;
+  }
+  const int32_t half = 1 << (PRECISION_BITS - 1);
+  size_t t = 0;
+  for (int y = yLo; y < yHi; y++) {
+    const unsigned char *row = src + (size_t)y * (size_t)w * (size_t)c;
+    for (int x = 0; x < cw; x++) {
+      const unsigned char *s = row + (size_t)hs[x] * (size_t)c;
+      const int32_t *wt = hw + (size_t)x * (size_t)hTaps;
+      int cnt = hc[x];
+      if (c == 3) {
+        int32_t r = half, g = half, b = half;
+        for (int j = 0; j < cnt; j++, s += 3) {
+          r += (int32_t)wt[j] * s[0];
+          g += (int32_t)wt[j] * s[1];
+          b += (int32_t)wt[j] * s[2];
+        }
+        tmp[t++] = clip8(r);
+        tmp[t++] = clip8(g);
+        tmp[t++] = clip8(b);
+      } else {
+        for (int k = 0; k < c; k++) {
+          int32_t a = half;
+          for (int j = 0; j < cnt; j++) a += (int32_t)wt[j] * s[(size_t)j * (size_t)c + (size_t)k];
+          tmp[t++] = clip8(a);
+        }
+      }
+    }
+  }
+  for (int y = 0; y < ch; y++) {
+    int s0 = vs[y] - yLo, cnt = vc[y];
+    const int32_t *wt = vw + (size_t)y * (size_t)vTaps;
+    /* Tap-outer order: sums are exact integers, so the order does not change the result (unlike floats). */
+    for (size_t i = 0; i < rowLen; i++) acc[i] = half;
+    for (int j = 0; j < cnt; j++) {
+      int32_t wj = wt[j];
+      const unsigned char *base = tmp + (size_t)(s0 + j) * rowLen;
+      for (size_t i = 0; i < rowLen; i++) acc[i] += wj * base[i];
+    }
+    unsigned char *o = out + outOffset + ((size_t)(y + padY) * (size_t)outW + (size_t)padX) * (size_t)c;
+    for (size_t i = 0; i < rowLen; i++) o[i] = clip8(acc[i]);
+  }
+  free(tmp);
+  free(acc);
+  return undef;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"jpegInfo", NULL, jpeg_info, NULL, NULL, NULL, napi_default, NULL},
+      {"jpegDecode", NULL, jpeg_decode, NULL, NULL, NULL, napi_default, NULL},
+      {"resample", NULL, resample, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, 3, props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,49 @@
+/**
+ * The optional native helpers (native/src/jpeg.c, built by scripts/build-native.mjs at install): JPEG decoding at a
+ * reduced DCT scale and the C twin of resizeRaw. Absent (no compiler or libjpeg at install) or disabled with
+ * TRIPLETKIT_NO_NATIVE=1 → undefined, and the loader uses sharp and the TypeScript resampler.
+ */
+import { createRequire } from 'node:module';
+
+/** What the addon exports. */
+export interface NativeHelpers {
+  /** [width, height, EXIF orientation, supported (1/0)] from the header, or null when it is not a readable JPEG. */
+  jpegInfo(buf: Uint8Array): [number, number, number, number] | null;
+  /** Pixels at scale/8 (RGB, or gray when `gray` is 1) followed by width and height as two int32, or null. */
+  jpegDecode(buf: Uint8Array, scale: number, gray: number): Uint8Array | null;
+  resample(
+    src: Uint8Array,
+    w: number,
+    c: number,
+    yLo: number,
+    yHi: number,
+    hStart: Int32Array,
+    hCount: Int32Array,
+    hTaps: number,
+    hWeights: Int32Array,
+    vStart: Int32Array,
+    vCount: Int32Array,
+    vTaps: number,
+    vWeights: Int32Array,
+    cw: number,
+    ch: number,
+    out: Uint8Array,
+    outOffset: number,
+    outW: number,
+    padX: number,
+    padY: number,
+  ): void;
+}
+
+function load(): NativeHelpers | undefined {
+  if (process.env.TRIPLETKIT_NO_NATIVE === '1') return undefined;
+  try {
+    // Same relative location from src/decode/ (sources) and dist/decode/ (build).
+    return createRequire(import.meta.url)('../../native/build/tripletkit_loader.node') as NativeHelpers;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The native helpers, or undefined when unavailable. */
+export const native: NativeHelpers | undefined = load();
