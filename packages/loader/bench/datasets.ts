@@ -55,7 +55,13 @@ export async function makePhotoSet(dir: string, count: number, classes = 10): Pr
   for (let k = 0; k < 8; k++) {
     noises.push(
       await sharp({
-        create: { width: 500, height: 500, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 24 } },
+        create: {
+          width: 500,
+          height: 500,
+          channels: 3,
+          background: '#808080',
+          noise: { type: 'gaussian', mean: 128, sigma: 24 },
+        },
       })
         .png()
         .toBuffer(),

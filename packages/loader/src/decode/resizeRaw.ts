@@ -127,6 +127,7 @@ export function fitGeometry(
  *
  * @example
  * resizeRaw(src, 28, 28, 1, out, 0, 64, 64, 'cover', 'linear');
+ * // allowNative = false forces the TypeScript loops (the C twin gives identical bytes).
  */
 export function resizeRaw(
   src: Uint8Array,
@@ -139,6 +140,7 @@ export function resizeRaw(
   outH: number,
   fit: Fit,
   kernel: Kernel,
+  allowNative = true,
 ): void {
   const g = fitGeometry(w, h, outW, outH, fit);
   if (g.padX || g.padY || g.cw !== outW || g.ch !== outH) out.fill(0, outOffset, outOffset + outW * outH * c);
@@ -155,7 +157,7 @@ export function resizeRaw(
   // Horizontal pass over only the input rows the vertical pass needs.
   const yLo = vy.start[0];
   const yHi = vy.start[g.ch - 1] + vy.count[g.ch - 1];
-  if (native) {
+  if (native && allowNative) {
     // The same integer arithmetic in C: identical pixels, several times faster.
     native.resample(
       src,
