@@ -2,7 +2,7 @@
  * Reading a triplets file (`tripletkit mine` output) for offline training, checked against the images it indexes.
  */
 import { openArrow, TripletkitError } from '@tripletkit/common';
-import { Int32 } from 'apache-arrow';
+import { DataType, type Int } from 'apache-arrow';
 
 /** Triplet columns in memory, plus the mining settings recorded in the file's metadata. */
 export interface TripletList {
@@ -27,7 +27,7 @@ export async function readTriplets(file: string, imageRows: number): Promise<Tri
           hint: 'Give the output of tripletkit mine (columns anchor, positive, negative, d_ap, d_an).',
         });
       }
-      if (!(f.type instanceof Int32)) {
+      if (!DataType.isInt(f.type) || (f.type as Int).bitWidth !== 32 || !(f.type as Int).isSigned) {
         throw new TripletkitError('E_SCHEMA', `The "${name}" column of ${file} is ${f.type}, not Int32.`, {
           hint: 'Triplet columns are Int32 row indices (tripletkit mine writes them so).',
         });

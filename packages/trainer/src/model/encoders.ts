@@ -91,7 +91,7 @@ export function buildEncoder(name: EncoderName, options: EncoderOptions): tfl.La
 }
 
 /**
- * A user's LayersModel as an encoder: its (first) output, flattened, → dense D (the projection head) → L2Normalize.
+ * A user's LayersModel as an encoder: its (first) output (before its L2Normalize, if it has one), flattened, → dense D (the projection head) → L2Normalize.
  * The base keeps its weights and is trained with the head.
  *
  * @example
@@ -122,10 +122,13 @@ export function withProjectionHead(
     );
   }
   let x = base.outputs[0];
+  // A tripletkit model as the base: project its features, not its normalised output.
+  const last = base.layers[base.layers.length - 1];
+  if (last instanceof L2Normalize) x = last.input as tfl.SymbolicTensor;
   if (x.shape.length > 2) x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
   const seed = options.seed ?? 0;
   x = tfl.layers.dense({ units: dim, name: 'projection', ...initializers(seed, 1000) }).apply(x) as tfl.SymbolicTensor;
-  const output = new L2Normalize({ name: 'l2_normalize' }).apply(x) as tfl.SymbolicTensor;
+  const output = new L2Normalize({ name: 'projection_l2_normalize' }).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: base.inputs, outputs: output, name: 'tripletkit_custom' });
 }
 

@@ -52,9 +52,14 @@ export function computeStep(model: tfl.LayersModel, input: StepInput, config: St
     if (!t) {
       if (!config.mining || !input.labels) throw new Error('online step without mining strategy or labels');
       const dim = e.shape[1];
+      const values = e.dataSync() as Float32Array;
+      for (let i = 0; i < values.length; i++) {
+        // Diverged weights: report a NaN loss (the trainer stops cleanly) rather than mining garbage.
+        if (!Number.isFinite(values[i])) return tf.mul(tf.sum(e), Number.NaN) as tf.Scalar;
+      }
       t = mineBatch(
         config.mining,
-        e.dataSync() as Float32Array,
+        values,
         dim,
         input.labels,
         config.margin,
