@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** The four quadrant colours (top-left, top-right, bottom-left, bottom-right). */
 export const QUADRANTS: [number, number, number][] = [
@@ -33,7 +33,7 @@ export function quadrantPixels(w: number, h: number, colors = QUADRANTS): Buffer
 }
 
 /** A sharp instance of the quadrant image. */
-export function quadrant(w = 32, h = 32, colors = QUADRANTS): sharp.Sharp {
+export function quadrant(w = 32, h = 32, colors = QUADRANTS): Sharp {
   return sharp(quadrantPixels(w, h, colors), { raw: { width: w, height: h, channels: 3 } });
 }
 
@@ -94,3 +94,6 @@ export async function badFiles(): Promise<Record<string, Buffer | string>> {
     'huge.png': await quadrant(120, 120).png().toBuffer(), // over the test's limitInputPixels of 10000
   };
 }
+
+/** sharp, resolved from the loader package (the root tests have no direct dependency on it). */
+export { sharp };

@@ -72,7 +72,7 @@ function isJpeg(buf: Uint8Array): boolean {
 function nativeJpeg(buf: Uint8Array, o: DecodeOptions, out: Uint8Array, at: number): boolean {
   if (!native || !isJpeg(buf)) return false;
   const info = native.jpegInfo(buf);
-  if (!info || !info[3]) return false;
+  if (!info?.[3]) return false;
   const [w, h, orientation] = info;
   if (w * h > o.limitInputPixels || w === 0 || h === 0) return false;
   const swap = orientation >= 5;

@@ -202,7 +202,7 @@ export function resizeRaw(
 /** Fixed-point accumulator → byte (Pillow's clip8). */
 function clip8(a: number): number {
   const v = a >> PRECISION_BITS;
-  return v <= 0 ? 0 : v >= 255 ? 255 : v;
+  return v <= 0 ? 0 : Math.min(v, 255);
 }
 
 /** Horizontal resampling of rows [yLo, yHi) into `tmp` (specialised for 1 and 3 channels: the hot loops). */
