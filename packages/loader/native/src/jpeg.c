@@ -216,6 +216,58 @@ static inline unsigned char clip8(int32_t a) {
   return v <= 0 ? 0 : v >= 255 ? 255 : (unsigned char)v;
 }
 
+/* The loops, compiled for AVX2 and for baseline x86-64 (chosen at load time by the dynamic linker): integer
+ * arithmetic, so both clones give identical bytes. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void resample_core(const unsigned char *src, int32_t w, int32_t c, int32_t yLo, int32_t yHi, const int32_t *hs,
+                          const int32_t *hc, int32_t hTaps, const int32_t *hw, const int32_t *vs, const int32_t *vc,
+                          int32_t vTaps, const int32_t *vw, int32_t cw, int32_t ch, unsigned char *out,
+                          int32_t outOffset, int32_t outW, int32_t padX, int32_t padY, unsigned char *tmp,
+                          int32_t *acc, size_t rowLen) {
+  const int32_t half = 1 << (PRECISION_BITS - 1);
+  size_t t = 0;
+  for (int y = yLo; y < yHi; y++) {
+    const unsigned char *row = src + (size_t)y * (size_t)w * (size_t)c;
+    for (int x = 0; x < cw; x++) {
+      const unsigned char *s = row + (size_t)hs[x] * (size_t)c;
+      const int32_t *wt = hw + (size_t)x * (size_t)hTaps;
+      int cnt = hc[x];
+      if (c == 3) {
+        int32_t r = half, g = half, b = half;
+        for (int j = 0; j < cnt; j++, s += 3) {
+          r += (int32_t)wt[j] * s[0];
+          g += (int32_t)wt[j] * s[1];
+          b += (int32_t)wt[j] * s[2];
+        }
+        tmp[t++] = clip8(r);
+        tmp[t++] = clip8(g);
+        tmp[t++] = clip8(b);
+      } else {
+        for (int k = 0; k < c; k++) {
+          int32_t a = half;
+          for (int j = 0; j < cnt; j++) a += (int32_t)wt[j] * s[(size_t)j * (size_t)c + (size_t)k];
+          tmp[t++] = clip8(a);
+        }
+      }
+    }
+  }
+  for (int y = 0; y < ch; y++) {
+    int s0 = vs[y] - yLo, cnt = vc[y];
+    const int32_t *wt = vw + (size_t)y * (size_t)vTaps;
+    /* Tap-outer order: sums are exact integers, so the order does not change the result (unlike floats). */
+    for (size_t i = 0; i < rowLen; i++) acc[i] = half;
+    for (int j = 0; j < cnt; j++) {
+      int32_t wj = wt[j];
+      const unsigned char *base = tmp + (size_t)(s0 + j) * rowLen;
+      for (size_t i = 0; i < rowLen; i++) acc[i] += wj * base[i];
+    }
+    unsigned char *o = out + outOffset + ((size_t)(y + padY) * (size_t)outW + (size_t)padX) * (size_t)c;
+    for (size_t i = 0; i < rowLen; i++) o[i] = clip8(acc[i]);
+  }
+}
+
 static napi_value resample(napi_env env, napi_callback_info info) {
   size_t argc = 20;
   napi_value argv[20], undef;
@@ -257,46 +309,8 @@ static napi_value resample(napi_env env, napi_callback_info info) {
     free(acc);
     return undef;
   }
-  const int32_t half = 1 << (PRECISION_BITS - 1);
-  size_t t = 0;
-  for (int y = yLo; y < yHi; y++) {
-    const unsigned char *row = src + (size_t)y * (size_t)w * (size_t)c;
-    for (int x = 0; x < cw; x++) {
-      const unsigned char *s = row + (size_t)hs[x] * (size_t)c;
-      const int32_t *wt = hw + (size_t)x * (size_t)hTaps;
-      int cnt = hc[x];
-      if (c == 3) {
-        int32_t r = half, g = half, b = half;
-        for (int j = 0; j < cnt; j++, s += 3) {
-          r += (int32_t)wt[j] * s[0];
-          g += (int32_t)wt[j] * s[1];
-          b += (int32_t)wt[j] * s[2];
-        }
-        tmp[t++] = clip8(r);
-        tmp[t++] = clip8(g);
-        tmp[t++] = clip8(b);
-      } else {
-        for (int k = 0; k < c; k++) {
-          int32_t a = half;
-          for (int j = 0; j < cnt; j++) a += (int32_t)wt[j] * s[(size_t)j * (size_t)c + (size_t)k];
-          tmp[t++] = clip8(a);
-        }
-      }
-    }
-  }
-  for (int y = 0; y < ch; y++) {
-    int s0 = vs[y] - yLo, cnt = vc[y];
-    const int32_t *wt = vw + (size_t)y * (size_t)vTaps;
-    /* Tap-outer order: sums are exact integers, so the order does not change the result (unlike floats). */
-    for (size_t i = 0; i < rowLen; i++) acc[i] = half;
-    for (int j = 0; j < cnt; j++) {
-      int32_t wj = wt[j];
-      const unsigned char *base = tmp + (size_t)(s0 + j) * rowLen;
-      for (size_t i = 0; i < rowLen; i++) acc[i] += wj * base[i];
-    }
-    unsigned char *o = out + outOffset + ((size_t)(y + padY) * (size_t)outW + (size_t)padX) * (size_t)c;
-    for (size_t i = 0; i < rowLen; i++) o[i] = clip8(acc[i]);
-  }
+  resample_core(src, w, c, yLo, yHi, hs, hc, hTaps, hw, vs, vc, vTaps, vw, cw, ch, out, outOffset, outW, padX, padY,
+                tmp, acc, rowLen);
   free(tmp);
   free(acc);
   return undef;
