@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
@@ -75,5 +76,77 @@ test('tripletkit eval: bad input is one sentence and a non-zero exit', async () 
   await writeEmbeddings(b, [0, 1, 2, 3], 2, [0, 0]);
   const dims = await runCli(['eval', '-e', a, '-r', b]);
   assert.notEqual(dims.code, 0);
-  assert.match(dims.stderr, /2-dimensional embeddings but .* has 1/);
+  assert.match(dims.stderr, /2-dimensional rows but .* has 1/);
+});
+
+test('tripletkit eval --images: raw pixels as the baseline, and --model embeds them first', async () => {
+  const dir = await tempDir();
+  // Tiny real data: 8 MNIST digits per class for 3 classes, written as PNG folders and loaded by the loader.
+  const { exportMnist } = await import('../packages/cli/src/demo/exportMnist.ts');
+  const data = await exportMnist({ out: path.join(dir, 'mnist'), trainPerClass: 8, testPerClass: 4 });
+  for (const d of ['3', '4', '5', '6', '7', '8', '9']) {
+    await fs.rm(path.join(data.train, d), { recursive: true });
+    await fs.rm(path.join(data.test, d), { recursive: true });
+  }
+  const train = path.join(dir, 'train.arrow');
+  const test = path.join(dir, 'test.arrow');
+  assert.equal((await runCli(['load', data.train, '--channels', '1', '-o', train])).code, 0);
+  assert.equal((await runCli(['load', data.test, '--channels', '1', '-o', test])).code, 0);
+
+  const raw = await runCli(['eval', '--images', test, '--json']);
+  assert.equal(raw.code, 0, raw.stderr);
+  const r = JSON.parse(raw.stdout);
+  assert.equal(r.source, 'raw-pixels');
+  assert.equal(r.dim, 784);
+  assert.equal(r.queries, 12);
+  assert.deepEqual(r.classes, ['0', '1', '2']);
+  // Same numbers as evaluating the pixels directly with the metrics library.
+  const { openImages } = await import('../packages/loader/src/index.ts');
+  const { retrievalMetrics } = await import('../packages/miner/src/index.ts');
+  const images = await openImages(test);
+  const labels = await images.labels();
+  const { pixels } = await images.readRows(Array.from({ length: images.numRows }, (_, i) => i));
+  await images.close();
+  const expected = retrievalMetrics(
+    Float32Array.from(pixels, (v) => v / 255),
+    784,
+    labels,
+  );
+  assert.equal(r.precisionAt1, expected.precisionAt1);
+  assert.equal(r.mapAtR, expected.mapAtR);
+
+  const vsTrain = await runCli(['eval', '--images', test, '--reference-images', train, '--json']);
+  assert.equal(vsTrain.code, 0, vsTrain.stderr);
+  assert.equal(JSON.parse(vsTrain.stdout).references, 24);
+
+  const run = path.join(dir, 'run');
+  const t = await runCli([
+    'train',
+    '--images',
+    train,
+    '--mining',
+    'semi-hard',
+    '-p',
+    '3',
+    '-k',
+    '4',
+    '--epochs',
+    '1',
+    '-o',
+    run,
+  ]);
+  assert.equal(t.code, 0, t.stderr);
+  const withModel = await runCli(['eval', '--model', path.join(run, 'model'), '--images', test, '--json']);
+  assert.equal(withModel.code, 0, withModel.stderr);
+  const m = JSON.parse(withModel.stdout);
+  assert.equal(m.source, 'model');
+  assert.equal(m.dim, 64);
+  assert.equal(m.queries, 12);
+
+  const both = await runCli(['eval', '--images', test, '--embeddings', test]);
+  assert.notEqual(both.code, 0);
+  assert.match(both.stderr, /either --embeddings or --images, not both/);
+  const lone = await runCli(['eval', '--model', run]);
+  assert.notEqual(lone.code, 0);
+  assert.match(lone.stderr, /--model needs --images/);
 });

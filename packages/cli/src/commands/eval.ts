@@ -1,4 +1,5 @@
 import { DISTANCE_KINDS, type DistanceKind } from '@tripletkit/miner';
+import { BACKEND_CHOICES, type BackendChoice } from '@tripletkit/trainer';
 import { defineCommand } from '../command.ts';
 import { type EvaluateResult, evaluate } from '../demo/evaluate.ts';
 import { metricsTable } from '../demo/metricsTable.ts';
@@ -6,6 +7,10 @@ import { metricsTable } from '../demo/metricsTable.ts';
 interface EvalArgs {
   embeddings?: string;
   reference?: string;
+  images?: string;
+  referenceImages?: string;
+  model?: string;
+  backend: BackendChoice;
   distance: DistanceKind;
   normalize: boolean;
 }
@@ -25,6 +30,18 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
       alias: 'r',
       describe: 'Reference embeddings to retrieve from (default: the queries themselves, each query excluded)',
     },
+    images: {
+      type: 'string',
+      alias: 'i',
+      describe: 'Query images (tripletkit load output): embedded with --model, or raw pixels without it (baseline)',
+    },
+    'reference-images': { type: 'string', describe: 'Reference images (with --images)' },
+    model: { type: 'string', alias: 'm', describe: 'Model directory (tripletkit train output) that embeds --images' },
+    backend: {
+      choices: BACKEND_CHOICES as unknown as string[],
+      default: 'auto',
+      describe: 'TF.js backend for --model',
+    },
     distance: {
       choices: DISTANCE_KINDS as unknown as string[],
       default: 'euclidean',
@@ -39,13 +56,23 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
   examples: [
     ['tripletkit eval --embeddings test-emb.arrow', 'test set against itself, as in "A Metric Learning Reality Check"'],
     ['tripletkit eval -e test-emb.arrow -r train-emb.arrow --json', 'test queries against training references'],
+    ['tripletkit eval --model runs/mnist/model --images test.arrow', 'embed with a model, then evaluate'],
+    ['tripletkit eval --images test.arrow', 'raw pixels as embeddings: the baseline to beat'],
   ],
   run: (args) =>
     evaluate({
       embeddings: args.embeddings,
       reference: args.reference,
+      images: args.images,
+      referenceImages: args.referenceImages,
+      model: args.model,
+      backend: args.backend,
       distance: args.distance,
       normalize: args.normalize,
     }),
-  summarize: (r) => metricsTable(r, r.classes),
+  summarize: (r) => [
+    `${r.source === 'raw-pixels' ? 'raw pixels of ' : r.source === 'model' ? 'model embeddings of ' : ''}${r.queryFile} (${r.dim}-d)`,
+    '',
+    ...metricsTable(r, r.classes),
+  ],
 });

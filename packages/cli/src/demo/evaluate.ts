@@ -1,56 +1,160 @@
 /**
  * `tripletkit eval`'s library function: retrieval metrics of an embeddings file (against itself or a reference
- * file), or of a model on an images file (embedded first).
+ * file), of a model on an images file (embedded first, with the trainer), or of the raw pixels of an images file
+ * (the baseline every trained model should beat).
  */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { TripletkitError } from '@tripletkit/common';
-import {
-  type DistanceKind,
-  type EmbeddingsFile,
-  type RetrievalMetrics,
-  readEmbeddings,
-  retrievalMetrics,
-} from '@tripletkit/miner';
+import { openImages } from '@tripletkit/loader';
+import { type DistanceKind, type RetrievalMetrics, readEmbeddings, retrievalMetrics } from '@tripletkit/miner';
+import { type BackendChoice, embedImages } from '@tripletkit/trainer';
 
-/** Options of {@link evaluate}. */
+/** Options of {@link evaluate}: `embeddings`, or `images` (with `model`, or alone for raw pixels). */
 export interface EvaluateOptions {
   /** Query embeddings file. */
   embeddings?: string;
   /** Reference embeddings file; absent → the queries are their own reference set (self excluded). */
   reference?: string;
+  /** Query images file (tripletkit load output): embedded with `model`, or raw pixels (x/255) without one. */
+  images?: string;
+  /** Reference images file (with `images`). */
+  referenceImages?: string;
+  /** Model directory (tripletkit train output) that embeds `images`. */
+  model?: string;
+  /** TF.js backend for `model`. */
+  backend?: BackendChoice;
   distance?: DistanceKind;
   normalize?: boolean;
 }
 
 /** Result of {@link evaluate}: the metrics plus where they came from. */
 export interface EvaluateResult extends RetrievalMetrics {
-  embeddingsFile: string;
+  /** What was evaluated: `embeddings`, `model` or `raw-pixels`. */
+  source: 'embeddings' | 'model' | 'raw-pixels';
+  queryFile: string;
   referenceFile: string | null;
   dim: number;
   classes: string[];
 }
 
+interface Side {
+  embeddings: Float32Array;
+  labels: Int32Array;
+  dim: number;
+  classes: string[];
+}
+
+function argError(message: string, hint: string): never {
+  throw new TripletkitError('E_ARG', message, { hint });
+}
+
+/** Class names of an embeddings file: string labels as written, else `tripletkit.classes` metadata, else none. */
+function namesOf(metadata: Record<string, string>, labelMap: Map<string, number>): string[] {
+  if (labelMap.size > 0) {
+    const names: string[] = [];
+    for (const [name, id] of labelMap) names[id] = name;
+    return names;
+  }
+  try {
+    const parsed = JSON.parse(metadata['tripletkit.classes'] ?? 'null');
+    if (Array.isArray(parsed)) return parsed.map(String);
+  } catch {
+    // Metadata is optional (pyarrow/polars files have none): class ids are shown instead.
+  }
+  return [];
+}
+
+async function embeddingsSide(file: string, labelMap: Map<string, number>, what: string): Promise<Side> {
+  const e = await readEmbeddings(file, { labelMap, what });
+  return { embeddings: e.embeddings, labels: e.labels, dim: e.dim, classes: namesOf(e.metadata, labelMap) };
+}
+
+/** Raw pixels scaled to [0, 1], one row per image: the baseline a learned embedding has to beat. */
+async function pixelsSide(file: string): Promise<Side> {
+  const images = await openImages(file);
+  try {
+    const dim = images.height * images.width * images.channels;
+    const embeddings = new Float32Array(images.numRows * dim);
+    const labels = new Int32Array(images.numRows);
+    for await (const b of images.batches()) {
+      for (let i = 0; i < b.pixels.length; i++) embeddings[b.start * dim + i] = b.pixels[i] / 255;
+      labels.set(b.labels, b.start);
+    }
+    return { embeddings, labels, dim, classes: images.classes };
+  } finally {
+    await images.close();
+  }
+}
+
+async function modelSide(model: string, file: string, backend: BackendChoice | undefined): Promise<Side> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tripletkit-eval-'));
+  try {
+    const out = path.join(dir, 'embeddings.arrow');
+    await embedImages(model, file, out, { backend });
+    const e = await readEmbeddings(out);
+    const images = await openImages(file);
+    const classes = images.classes;
+    await images.close();
+    return { embeddings: e.embeddings, labels: e.labels, dim: e.dim, classes };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * @example
- * const r = await evaluate({ embeddings: 'test-emb.arrow' });
- * console.log(r.precisionAt1, r.mapAtR);
+ * const trained = await evaluate({ model: 'runs/mnist', images: 'test.arrow' });
+ * const pixels = await evaluate({ images: 'test.arrow' }); // raw-pixel baseline
+ * console.log(trained.precisionAt1, pixels.precisionAt1);
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
-  if (!options.embeddings) {
-    throw new TripletkitError('E_ARG', 'Nothing to evaluate: give --embeddings (or --model with --images).', {
-      hint: 'tripletkit eval --embeddings embeddings.arrow [--reference reference.arrow]',
-    });
+  const { embeddings, images, model } = options;
+  if (embeddings && images) {
+    argError('Give either --embeddings or --images, not both.', 'Evaluate one kind of input per run.');
   }
-  // One label map for both files, so string labels with the same name get the same id.
-  const labelMap = new Map<string, number>();
-  const q = await readEmbeddings(options.embeddings, { labelMap });
-  const r = options.reference
-    ? await readEmbeddings(options.reference, { labelMap, what: 'reference file' })
-    : undefined;
+  if (model && !images) {
+    argError('--model needs --images: the images file the model embeds.', 'Add --images test.arrow.');
+  }
+  if (!embeddings && !images) {
+    argError(
+      'Nothing to evaluate: give --embeddings, or --images (with --model, or alone for the raw-pixel baseline).',
+      'tripletkit eval --embeddings embeddings.arrow [--reference reference.arrow]',
+    );
+  }
+  if (options.reference && !embeddings) {
+    argError('--reference goes with --embeddings; with --images use --reference-images.', 'Swap the option.');
+  }
+  if (options.referenceImages && !images) {
+    argError('--reference-images goes with --images; with --embeddings use --reference.', 'Swap the option.');
+  }
+  let q: Side;
+  let r: Side | undefined;
+  let source: EvaluateResult['source'];
+  const refFile = options.reference ?? options.referenceImages;
+  if (embeddings) {
+    source = 'embeddings';
+    // One label map for both files, so string labels with the same name get the same id.
+    const labelMap = new Map<string, number>();
+    q = await embeddingsSide(embeddings, labelMap, 'embeddings file');
+    if (options.reference) r = await embeddingsSide(options.reference, labelMap, 'reference file');
+  } else if (model) {
+    source = 'model';
+    q = await modelSide(model, images as string, options.backend);
+    if (options.referenceImages) r = await modelSide(model, options.referenceImages, options.backend);
+  } else {
+    source = 'raw-pixels';
+    q = await pixelsSide(images as string);
+    if (options.referenceImages) r = await pixelsSide(options.referenceImages);
+  }
   if (r && r.dim !== q.dim) {
     throw new TripletkitError(
       'E_DATA',
-      `The reference file ${options.reference} has ${r.dim}-dimensional embeddings but ${options.embeddings} has ${q.dim}.`,
-      { hint: 'Embed both with the same model.' },
+      `The reference file ${refFile} has ${r.dim}-dimensional rows but ${embeddings ?? images} has ${q.dim}.`,
+      {
+        hint: source === 'embeddings' ? 'Embed both with the same model.' : 'Load both at the same size and channels.',
+      },
     );
   }
   const m = retrievalMetrics(q.embeddings, q.dim, q.labels, {
@@ -60,27 +164,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   });
   return {
     ...m,
-    embeddingsFile: options.embeddings,
-    referenceFile: options.reference ?? null,
+    source,
+    queryFile: (embeddings ?? images) as string,
+    referenceFile: refFile ?? null,
     dim: q.dim,
-    classes: classNames(q, r, labelMap),
+    classes: q.classes.length ? q.classes : (r?.classes ?? []),
   };
-}
-
-/** Class names for the table: string labels as written, else the `tripletkit.classes` metadata, else none. */
-function classNames(q: EmbeddingsFile, r: EmbeddingsFile | undefined, labelMap: Map<string, number>): string[] {
-  if (labelMap.size > 0) {
-    const names: string[] = [];
-    for (const [name, id] of labelMap) names[id] = name;
-    return names;
-  }
-  for (const f of [q, r]) {
-    try {
-      const parsed = JSON.parse(f?.metadata['tripletkit.classes'] ?? 'null');
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch {
-      // Metadata is optional (pyarrow/polars files have none): class ids are shown instead.
-    }
-  }
-  return [];
 }
