@@ -2,7 +2,7 @@
  * Loader throughput, side by side with torchvision in one run:
  * - photos: ~500×375 JPEGs → 224×224 RGB (fit cover = torchvision Resize(224) + CenterCrop(224)),
  * - tiny: Fashion-MNIST's 10k test images as 28×28 PNGs → 64×64 gray (Resize(64) + CenterCrop(64) + Grayscale),
- * tripletkit = the real writeImages → Arrow file (all cores), torchvision = ImageFolder + DataLoader(num_workers=2,
+ * tripletkit = the real writeImages → Arrow file (all cores; the built package, rebuilt first), torchvision = ImageFolder + DataLoader(num_workers=2,
  * batch_size=64) iterating every image. Then a memory check: 100k tiny images (the 10k PNGs listed 10× in a
  * manifest) → peak RSS. Env: TRIPLETKIT_BENCH_PHOTOS (default 3000), TRIPLETKIT_BENCH_REPEAT (default 2, best of).
  */
@@ -27,17 +27,11 @@ interface Ours {
 }
 
 function ours(source: unknown, options: Record<string, unknown>, out: string): Ours {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      path.join(here, 'loadChild.ts'),
-      JSON.stringify({ source, options, out }),
-    ],
-    { encoding: 'utf8', cwd: path.resolve(here, '..'), maxBuffer: 1 << 24 },
-  );
+  const r = spawnSync(process.execPath, [path.join(here, 'loadChild.mjs'), JSON.stringify({ source, options, out })], {
+    encoding: 'utf8',
+    cwd: path.resolve(here, '..'),
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`tripletkit load failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Ours;
 }
@@ -69,6 +63,8 @@ const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 export async function run(): Promise<void> {
   const photosCount = Number(process.env.TRIPLETKIT_BENCH_PHOTOS ?? 3000);
+  // Measure the built package, as users run it (`pnpm exec tripletkit load` uses dist/): compile it first.
+  execFileSync('pnpm', ['run', 'build'], { cwd: path.resolve(here, '..'), stdio: 'ignore' });
   const repeat = Math.max(1, Number(process.env.TRIPLETKIT_BENCH_REPEAT ?? 2));
   console.log(`\nloader throughput (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at start)`);
   const photos = await makePhotoSet(path.join(cacheDir, 'photos'), photosCount);

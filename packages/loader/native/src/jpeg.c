@@ -1,7 +1,8 @@
 /*
  * tripletkit loader native helpers (N-API, optional):
  *   jpegInfo(buf)                       -> [width, height, orientation, supported]  (header only)
- *   jpegDecode(buf, scaleNum, gray)     -> Uint8Array | null   (DCT-domain scaling scaleNum/8, RGB or gray)
+ *   jpegDecode(buf, scaleNum, gray, flags, out) -> [w, h] | null (DCT-domain scaling scaleNum/8, RGB or gray,
+ *                                       into the caller's scratch buffer; flags: 1 = fast IDCT, 2 = plain upsampling)
  *   resample(src, w, c, yLo, yHi, hStart, hCount, hTaps, hWeights, vStart, vCount, vTaps, vWeights,
  *            cw, ch, out, outOffset, outW, padX, padY)
  * Decoding at a reduced DCT scale is what makes big JPEGs cheap: libjpeg-turbo computes an M/8-size image directly
@@ -143,22 +144,23 @@ static napi_value jpeg_info(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* jpegDecode(buf, scale, gray, flags, out) -> [width, height] | null. Decodes straight into `out` (a reusable
+ * scratch buffer the caller sized from jpegInfo); null when it is too small or anything goes wrong. */
 static napi_value jpeg_decode(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4], nul, result, ab;
+  size_t argc = 5;
+  napi_value argv[5], nul, arr;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   napi_get_null(env, &nul);
-  unsigned char *data;
-  size_t len;
+  unsigned char *data, *dst;
+  size_t len, cap;
   int32_t scale = 8, gray = 0, flags = 0;
-  if (argc < 3 || !get_buffer(env, argv[0], &data, &len)) return nul;
-  if (argc >= 4) napi_get_value_int32(env, argv[3], &flags);
+  if (argc < 5 || !get_buffer(env, argv[0], &data, &len) || !get_buffer(env, argv[4], &dst, &cap)) return nul;
   napi_get_value_int32(env, argv[1], &scale);
   napi_get_value_int32(env, argv[2], &gray);
+  napi_get_value_int32(env, argv[3], &flags);
   if (scale < 1 || scale > 8) return nul;
   struct jpeg_decompress_struct c;
   err_mgr e;
-  unsigned char *volatile out = NULL;
   c.err = jpeg_std_error(&e.pub);
   e.pub.error_exit = on_error;
   e.pub.emit_message = on_message;
@@ -166,7 +168,6 @@ static napi_value jpeg_decode(napi_env env, napi_callback_info info) {
   e.warnings = 0;
   if (setjmp(e.jump)) {
     jpeg_destroy_decompress(&c);
-    free(out);
     return nul;
   }
   jpeg_create_decompress(&c);
@@ -184,29 +185,24 @@ static napi_value jpeg_decode(napi_env env, napi_callback_info info) {
   if (flags & 2) c.do_fancy_upsampling = FALSE;
   jpeg_start_decompress(&c);
   size_t stride = (size_t)c.output_width * (size_t)c.output_components;
-  size_t total = stride * c.output_height;
-  out = (unsigned char *)malloc(total ? total : 1);
-  if (!out) longjmp(e.jump, 1);
+  if (stride * c.output_height > cap) {
+    jpeg_destroy_decompress(&c);
+    return nul;
+  }
+  JSAMPROW rows[16];
   while (c.output_scanline < c.output_height) {
-    JSAMPROW row = out + (size_t)c.output_scanline * stride;
-    jpeg_read_scanlines(&c, &row, 1);
+    for (int k = 0; k < 16; k++) rows[k] = dst + (size_t)(c.output_scanline + k) * stride;
+    unsigned left = c.output_height - c.output_scanline;
+    jpeg_read_scanlines(&c, rows, left < 16 ? left : 16);
   }
   jpeg_finish_decompress(&c);
   int w = (int)c.output_width, h = (int)c.output_height, warned = e.warnings;
   jpeg_destroy_decompress(&c);
-  if (warned) {
-    free(out);
-    return nul;
-  }
-  void *abdata;
-  napi_create_arraybuffer(env, total + 8, &abdata, &ab);
-  memcpy(abdata, out, total);
-  free(out);
-  /* Last 8 bytes: width and height (little-endian int32), so one call returns everything. */
-  memcpy((unsigned char *)abdata + total, &w, 4);
-  memcpy((unsigned char *)abdata + total + 4, &h, 4);
-  napi_create_typedarray(env, napi_uint8_array, total + 8, ab, 0, &result);
-  return result;
+  if (warned) return nul;
+  napi_create_array_with_length(env, 2, &arr);
+  napi_set_element(env, arr, 0, js_int(env, w));
+  napi_set_element(env, arr, 1, js_int(env, h));
+  return arr;
 }
 
 /* Mirrors resizeRaw.ts: Pillow-style fixed point (22-bit coefficients, 8-bit intermediate), integer arithmetic. */
@@ -230,6 +226,18 @@ static void resample_core(const unsigned char *src, int32_t w, int32_t c, int32_
   size_t t = 0;
   for (int y = yLo; y < yHi; y++) {
     const unsigned char *row = src + (size_t)y * (size_t)w * (size_t)c;
+    if (c == 3 && hTaps == 3 && hc[0] == 3) {
+      /* The common case (mild downscale or any upscale, bilinear): fixed three taps, unrolled. */
+      for (int x = 0; x < cw; x++) {
+        const unsigned char *s = row + (size_t)hs[x] * 3;
+        const int32_t *wt = hw + (size_t)x * 3;
+        int32_t w0 = wt[0], w1 = wt[1], w2 = wt[2];
+        tmp[t++] = clip8(half + w0 * s[0] + w1 * s[3] + w2 * s[6]);
+        tmp[t++] = clip8(half + w0 * s[1] + w1 * s[4] + w2 * s[7]);
+        tmp[t++] = clip8(half + w0 * s[2] + w1 * s[5] + w2 * s[8]);
+      }
+      continue;
+    }
     for (int x = 0; x < cw; x++) {
       const unsigned char *s = row + (size_t)hs[x] * (size_t)c;
       const int32_t *wt = hw + (size_t)x * (size_t)hTaps;
@@ -237,9 +245,9 @@ static void resample_core(const unsigned char *src, int32_t w, int32_t c, int32_
       if (c == 3) {
         int32_t r = half, g = half, b = half;
         for (int j = 0; j < cnt; j++, s += 3) {
-          r += (int32_t)wt[j] * s[0];
-          g += (int32_t)wt[j] * s[1];
-          b += (int32_t)wt[j] * s[2];
+          r += wt[j] * s[0];
+          g += wt[j] * s[1];
+          b += wt[j] * s[2];
         }
         tmp[t++] = clip8(r);
         tmp[t++] = clip8(g);
@@ -247,7 +255,7 @@ static void resample_core(const unsigned char *src, int32_t w, int32_t c, int32_
       } else {
         for (int k = 0; k < c; k++) {
           int32_t a = half;
-          for (int j = 0; j < cnt; j++) a += (int32_t)wt[j] * s[(size_t)j * (size_t)c + (size_t)k];
+          for (int j = 0; j < cnt; j++) a += wt[j] * s[(size_t)j * (size_t)c + (size_t)k];
           tmp[t++] = clip8(a);
         }
       }
@@ -256,6 +264,13 @@ static void resample_core(const unsigned char *src, int32_t w, int32_t c, int32_
   for (int y = 0; y < ch; y++) {
     int s0 = vs[y] - yLo, cnt = vc[y];
     const int32_t *wt = vw + (size_t)y * (size_t)vTaps;
+    unsigned char *o = out + outOffset + ((size_t)(y + padY) * (size_t)outW + (size_t)padX) * (size_t)c;
+    if (cnt == 3) {
+      const unsigned char *r0 = tmp + (size_t)s0 * rowLen, *r1 = r0 + rowLen, *r2 = r1 + rowLen;
+      int32_t w0 = wt[0], w1 = wt[1], w2 = wt[2];
+      for (size_t i = 0; i < rowLen; i++) o[i] = clip8(half + w0 * r0[i] + w1 * r1[i] + w2 * r2[i]);
+      continue;
+    }
     /* Tap-outer order: sums are exact integers, so the order does not change the result (unlike floats). */
     for (size_t i = 0; i < rowLen; i++) acc[i] = half;
     for (int j = 0; j < cnt; j++) {
@@ -263,7 +278,6 @@ static void resample_core(const unsigned char *src, int32_t w, int32_t c, int32_
       const unsigned char *base = tmp + (size_t)(s0 + j) * rowLen;
       for (size_t i = 0; i < rowLen; i++) acc[i] += wj * base[i];
     }
-    unsigned char *o = out + outOffset + ((size_t)(y + padY) * (size_t)outW + (size_t)padX) * (size_t)c;
     for (size_t i = 0; i < rowLen; i++) o[i] = clip8(acc[i]);
   }
 }

@@ -9,8 +9,11 @@ import { createRequire } from 'node:module';
 export interface NativeHelpers {
   /** [width, height, EXIF orientation, supported (1/0)] from the header, or null when it is not a readable JPEG. */
   jpegInfo(buf: Uint8Array): [number, number, number, number] | null;
-  /** Pixels at scale/8 (RGB, or gray when `gray` is 1) followed by width and height as two int32, or null. */
-  jpegDecode(buf: Uint8Array, scale: number, gray: number): Uint8Array | null;
+  /**
+   * Decodes at scale/8 (RGB, or gray when `gray` is 1) into `out`; returns [width, height], or null (too small a
+   * buffer, unsupported, any warning or error). `flags` 0 = libjpeg defaults (accurate IDCT, fancy upsampling).
+   */
+  jpegDecode(buf: Uint8Array, scale: number, gray: number, flags: number, out: Uint8Array): [number, number] | null;
   resample(
     src: Uint8Array,
     w: number,

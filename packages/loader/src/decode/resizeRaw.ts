@@ -56,10 +56,10 @@ function coefficients(inSize: number, outSize: number, from: number, n: number, 
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = ks * filterScale;
-  const taps = Math.ceil(support) * 2 + 1;
-  const start = new Int32Array(n);
-  const count = new Int32Array(n);
-  const weights = new Int32Array(n * taps);
+  const maxTaps = Math.ceil(support) * 2 + 1;
+  const los = new Int32Array(n);
+  const fixed: Int32Array[] = [];
+  let taps = 1;
   for (let o = 0; o < n; o++) {
     const center = (o + from + 0.5) * scale;
     let lo = Math.floor(center - support + 0.5);
@@ -70,19 +70,37 @@ function coefficients(inSize: number, outSize: number, from: number, n: number, 
     }
     lo = Math.max(lo, 0);
     hi = Math.min(hi, inSize);
-    const m = Math.min(hi - lo, taps);
+    const m = Math.min(hi - lo, maxTaps);
     let sum = 0;
     const w = new Float64Array(m);
     for (let j = 0; j < m; j++) {
       w[j] = kernel === 'nearest' ? 1 : f((lo + j - center + 0.5) / filterScale);
       sum += w[j];
     }
-    start[o] = lo;
-    count[o] = m;
+    let q = new Int32Array(m);
     for (let j = 0; j < m; j++) {
       const v = sum === 0 ? (j === 0 ? 1 : 0) : w[j] / sum;
-      weights[o * taps + j] = v < 0 ? Math.trunc(-0.5 + v * ONE) : Math.trunc(0.5 + v * ONE);
+      q[j] = v < 0 ? Math.trunc(-0.5 + v * ONE) : Math.trunc(0.5 + v * ONE);
     }
+    // Zero weights at either end add nothing: drop them so every output needs as few taps as possible.
+    let a = 0;
+    let b = m;
+    while (b - a > 1 && q[a] === 0) a++;
+    while (b - a > 1 && q[b - 1] === 0) b--;
+    q = q.subarray(a, b);
+    los[o] = lo + a;
+    fixed.push(q);
+    taps = Math.max(taps, q.length);
+  }
+  // Every output gets the same number of taps (zero-padded, window shifted inside the image): the inner loops then
+  // have a fixed trip count, which the C twin unrolls. Zero weights leave the integer sums unchanged.
+  const count = new Int32Array(n).fill(Math.min(taps, inSize));
+  const start = new Int32Array(n);
+  const weights = new Int32Array(n * taps);
+  for (let o = 0; o < n; o++) {
+    const lo = Math.max(0, Math.min(los[o], inSize - taps));
+    start[o] = lo;
+    weights.set(fixed[o], o * taps + (los[o] - lo));
   }
   const c: Coefficients = { start, count, taps, weights };
   if (cache.size > 256) cache.clear();

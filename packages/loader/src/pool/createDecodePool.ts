@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import pLimit from 'p-limit';
 import { decodeChunk } from '../decode/decodeChunk.ts';
 import type { DecodedChunk, DecodeInput, DecodeOptions } from '../decode/decodeOptions.ts';
 
@@ -41,7 +42,9 @@ function spawnWorker(options: DecodeOptions): Worker {
  */
 export function createDecodePool(options: DecodeOptions, threads: number): DecodePool {
   if (threads <= 1) {
-    return { threads: 1, decode: (inputs) => decodeChunk(inputs, options), close: async () => undefined };
+    // One chunk at a time: decoding reuses per-thread scratch buffers across an await (sharp).
+    const limit = pLimit(1);
+    return { threads: 1, decode: (inputs) => limit(() => decodeChunk(inputs, options)), close: async () => undefined };
   }
   const workers: Worker[] = [];
   const idle: Worker[] = [];

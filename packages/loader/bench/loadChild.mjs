@@ -1,6 +1,7 @@
-// One timed tripletkit load in its own process, so its peak RSS is measured alone. Prints one JSON line.
-// Usage: node --conditions=source --import tsx bench/loadChild.ts '<json: {source, options, out}>'
-import { writeImages } from '../src/index.ts';
+// One timed tripletkit load in its own process, so its peak RSS is measured alone; runs the built package (dist/),
+// as `pnpm exec tripletkit load` does (no TypeScript loader in the worker threads). Prints one JSON line.
+// Usage: node bench/loadChild.mjs '<json: {source, options, out}>'
+import { writeImages } from '../dist/index.js';
 
 const { source, options, out } = JSON.parse(process.argv[2]);
 const start = performance.now();
