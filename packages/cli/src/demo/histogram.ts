@@ -38,6 +38,8 @@ export function histogram(o: {
   xDomain?: [number, number];
   /** Shared y maximum (a fraction). */
   yMax?: number;
+  /** Show each series' count in the legend (default true). */
+  showCounts?: boolean;
   /** Default "fraction of triplets". */
   yLabel?: string;
   /** Extra vertical reference lines, e.g. the margin. */
@@ -102,7 +104,10 @@ export function histogram(o: {
   body.push(
     legend(
       f,
-      o.series.map((s) => ({ name: `${s.name} (n = ${s.values.length.toLocaleString('en-US')})`, color: s.color })),
+      o.series.map((s) => ({
+        name: o.showCounts === false ? s.name : `${s.name} (n = ${s.values.length.toLocaleString('en-US')})`,
+        color: s.color,
+      })),
     ),
   );
   return svgDocument(width, height, body.join('\n'));

@@ -143,6 +143,7 @@ export async function writeReport(dir: string, d: DemoReportData): Promise<Repor
         title: `${key === 'before' ? 'Before' : 'After'} training: ${run.total.toLocaleString('en-US')} ${m.strategy} triplets`,
         xLabel: `${m.distance} distance (L2-normalised embeddings)`,
         xDomain,
+        showCounts: false,
         series: [
           { name: 'd(anchor, positive)', color: PALETTE.blue, values: run.dAp },
           { name: 'd(anchor, negative)', color: PALETTE.red, values: run.dAn },
