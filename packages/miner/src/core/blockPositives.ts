@@ -21,15 +21,33 @@ export interface BlockPositives {
   slot: Int32Array;
 }
 
+/** Positions fit in the low 21 bits of a sort key (2^32 · 2^21 = 2^53, exact in a float64). */
+const SLOT_LIMIT = 2 ** 21;
+
+function maxRun(start: Int32Array, nb: number): number {
+  let m = 0;
+  for (let i = 0; i < nb; i++) m = Math.max(m, start[i + 1] - start[i]);
+  return m;
+}
+
 /** Scratch buffers reused across blocks (grow-only). */
 export class Scratch {
   f32: Record<string, Float32Array> = {};
   i32: Record<string, Int32Array> = {};
+  f64s: Record<string, Float64Array> = {};
   f(name: string, n: number): Float32Array {
     let a = this.f32[name];
     if (!a || a.length < n) {
       a = new Float32Array(Math.max(n, 16));
       this.f32[name] = a;
+    }
+    return a;
+  }
+  f64(name: string, n: number): Float64Array {
+    let a = this.f64s[name];
+    if (!a || a.length < n) {
+      a = new Float64Array(Math.max(n, 16));
+      this.f64s[name] = a;
     }
     return a;
   }
@@ -129,18 +147,38 @@ export function blockPositives(
   }
 
   // Sort each anchor's positives by (val, row); rows were filled ascending, so position order = row order.
+  const keys = scratch.f64('keys', maxRun(start, nb));
+  const bits = new Uint32Array(1);
+  const asFloat = new Float32Array(bits.buffer);
   for (let i = 0; i < nb; i++) {
     const s = start[i];
     const n = start[i + 1] - s;
     if (n < 2) continue;
-    const order = Array.from({ length: n }, (_, k) => k);
-    order.sort((x, y) => val[s + x] - val[s + y] || x - y);
     const r = row.slice(s, s + n);
     const v = val.slice(s, s + n);
-    for (let k = 0; k < n; k++) {
-      row[s + k] = r[order[k]];
-      val[s + k] = v[order[k]];
-      slot[s + k] = order[k];
+    if (n < SLOT_LIMIT) {
+      // One native numeric sort of exact float64 keys: (order-preserving 32-bit image of the value) · 2^21 + position.
+      for (let k = 0; k < n; k++) {
+        asFloat[0] = v[k] + 0; // −0 → +0: equal values must tie (then order by row)
+        const u = bits[0];
+        const ordered = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+        keys[k] = ordered * SLOT_LIMIT + k;
+      }
+      const sorted = keys.subarray(0, n).sort();
+      for (let k = 0; k < n; k++) {
+        const pos = sorted[k] % SLOT_LIMIT;
+        row[s + k] = r[pos];
+        val[s + k] = v[pos];
+        slot[s + k] = pos;
+      }
+    } else {
+      const order = Array.from({ length: n }, (_, k) => k);
+      order.sort((x, y) => v[x] - v[y] || x - y);
+      for (let k = 0; k < n; k++) {
+        row[s + k] = r[order[k]];
+        val[s + k] = v[order[k]];
+        slot[s + k] = order[k];
+      }
     }
   }
   return { start, row, val, slot };

@@ -54,7 +54,7 @@ export function blockMiner(p: Prepared, options: ResolvedOptions): BlockMiner {
           for (const i of live) selector.scanRow(i, tile, i * cnt, c0, cnt);
         }
       }
-      const out = new TripletBuffer();
+      const out = new TripletBuffer(16);
       selector.finishBlock(out);
       return out.take();
     },

@@ -30,8 +30,8 @@ export class TripletBuffer {
   reserve(extra: number): void {
     const need = this.length + extra;
     if (need <= this.cap) return;
-    let cap = this.cap * 2;
-    while (cap < need) cap *= 2;
+    // Exactly `need` when that is more than double: a selector that knows its output size allocates it once.
+    const cap = Math.max(need, this.cap * 2);
     const grow = <T extends Int32Array | Float32Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a.subarray(0, this.length) as never);
@@ -55,10 +55,27 @@ export class TripletBuffer {
     this.dAn[i] = dAn;
   }
 
-  /** The triplets so far as exact-length arrays (copied); the buffer is emptied. */
+  /** The triplets so far as exact-length arrays (copied unless the buffer is exactly full); the buffer is emptied. */
   take(): MinedTriplets {
     const n = this.length;
     this.length = 0;
+    if (n === this.cap) {
+      // Exactly full: hand the arrays over without copying and start afresh.
+      const full = {
+        anchors: this.anchors,
+        positives: this.positives,
+        negatives: this.negatives,
+        dAp: this.dAp,
+        dAn: this.dAn,
+      };
+      this.cap = 16;
+      this.anchors = new Int32Array(16);
+      this.positives = new Int32Array(16);
+      this.negatives = new Int32Array(16);
+      this.dAp = new Float32Array(16);
+      this.dAn = new Float32Array(16);
+      return full;
+    }
     return {
       anchors: this.anchors.slice(0, n),
       positives: this.positives.slice(0, n),

@@ -1,88 +1,98 @@
 /**
  * Uncapped margin strategies: every qualifying triplet, in (anchor, positive, negative) order.
  *
- * Triplets arrive per anchor in (negative tile, positive range) order; each is recorded as (positive slot, negative,
- * value) and the anchor's list is then counting-sorted by slot. Negatives arrive ascending, so the sort being stable
- * gives exactly (positive, negative) order whatever the tile size.
+ * While candidate tiles stream by, an anchor keeps one record per negative that qualifies with at least one positive:
+ * (negative, value, A, B), the range of sorted positives it pairs with — 16 bytes per negative, however many
+ * triplets it forms. At the end of the block the output size is known exactly, so it is allocated once, and each
+ * positive (in row order) takes its negatives from the records (already ascending) in one sequential pass.
  */
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
 import { WindowSelector } from './windowSelector.ts';
 
-class Pending {
+/** Per-anchor records of qualifying negatives (grow-only, reused across blocks). */
+class Records {
   length = 0;
-  slot = new Int32Array(64);
+  triplets = 0;
   neg = new Int32Array(64);
   x = new Float32Array(64);
-  grow(extra: number): void {
-    let cap = this.slot.length * 2;
-    while (cap < this.length + extra) cap *= 2;
-    const s = new Int32Array(cap);
-    s.set(this.slot.subarray(0, this.length));
-    const n = new Int32Array(cap);
-    n.set(this.neg.subarray(0, this.length));
-    const x = new Float32Array(cap);
-    x.set(this.x.subarray(0, this.length));
-    this.slot = s;
-    this.neg = n;
-    this.x = x;
+  lo = new Int32Array(64);
+  hi = new Int32Array(64);
+  grow(): void {
+    const cap = this.neg.length * 2;
+    const g = <T extends Int32Array | Float32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a as never);
+      return b;
+    };
+    this.neg = g(this.neg);
+    this.x = g(this.x);
+    this.lo = g(this.lo);
+    this.hi = g(this.hi);
   }
 }
 
 export class CollectAll extends WindowSelector {
-  private pending: Pending[] = [];
+  private records: Records[] = [];
 
   override beginBlock(...args: Parameters<WindowSelector['beginBlock']>): void {
     super.beginBlock(...args);
-    while (this.pending.length < this.count) this.pending.push(new Pending());
-    for (let i = 0; i < this.count; i++) this.pending[i].length = 0;
+    while (this.records.length < this.count) this.records.push(new Records());
+    for (let i = 0; i < this.count; i++) {
+      this.records[i].length = 0;
+      this.records[i].triplets = 0;
+    }
   }
 
   protected take(i: number, n: number, x: number, A: number, B: number): void {
-    const q = this.pending[i];
-    const len = B - A;
-    if (q.length + len > q.slot.length) q.grow(len);
-    const slotOf = this.pos.slot;
-    let w = q.length;
-    for (let k = A; k < B; k++, w++) {
-      q.slot[w] = slotOf[k];
-      q.neg[w] = n;
-      q.x[w] = x;
-    }
-    q.length = w;
+    const r = this.records[i];
+    if (r.length === r.neg.length) r.grow();
+    const w = r.length++;
+    r.neg[w] = n;
+    r.x[w] = x;
+    r.lo[w] = A;
+    r.hi[w] = B;
+    r.triplets += B - A;
   }
 
   finishBlock(out: TripletBuffer): void {
     const { start, row, val, slot } = this.pos;
     const sign = this.p.sign;
+    let total = 0;
+    for (let i = 0; i < this.count; i++) total += this.records[i].triplets;
+    out.reserve(total);
+    const { anchors, positives, negatives, dAp, dAn } = out;
+    let w = out.length;
     for (let i = 0; i < this.count; i++) {
-      const q = this.pending[i];
-      if (q.length === 0) continue;
+      const r = this.records[i];
+      if (r.triplets === 0) continue;
       const s = start[i];
       const np = start[i + 1] - s;
-      // Offsets per slot (positives in row order), then a stable scatter.
-      const offset = new Int32Array(np + 1);
-      for (let t = 0; t < q.length; t++) offset[q.slot[t] + 1]++;
-      for (let k = 0; k < np; k++) offset[k + 1] += offset[k];
-      const rowOf = new Int32Array(np);
-      const valOf = new Float32Array(np);
-      for (let k = s; k < s + np; k++) {
-        rowOf[slot[k]] = row[k];
-        valOf[slot[k]] = val[k];
-      }
-      out.reserve(q.length);
-      const base = out.length;
       const a = this.a0 + i;
-      for (let t = 0; t < q.length; t++) {
-        const sl = q.slot[t];
-        const at = base + offset[sl]++;
-        out.anchors[at] = a;
-        out.positives[at] = rowOf[sl];
-        out.negatives[at] = q.neg[t];
-        out.dAp[at] = sign * valOf[sl];
-        out.dAn[at] = sign * q.x[t];
+      // Sorted entry of each positive in row order, and how many triplets each entry has (difference array).
+      const byRow = new Int32Array(np);
+      const count = new Int32Array(np + 1);
+      for (let k = 0; k < np; k++) byRow[slot[s + k]] = s + k;
+      for (let t = 0; t < r.length; t++) {
+        count[r.lo[t] - s]++;
+        count[r.hi[t] - s]--;
       }
-      out.length = base + q.length;
-      q.length = 0;
+      for (let k = 1; k < np; k++) count[k] += count[k - 1];
+      for (let q = 0; q < np; q++) {
+        const k = byRow[q];
+        if (count[k - s] === 0) continue;
+        const from = w;
+        for (let t = 0; t < r.length; t++) {
+          if (r.lo[t] <= k && k < r.hi[t]) {
+            negatives[w] = r.neg[t];
+            dAn[w] = sign * r.x[t];
+            w++;
+          }
+        }
+        anchors.fill(a, from, w);
+        positives.fill(row[k], from, w);
+        dAp.fill(sign * val[k], from, w);
+      }
     }
+    out.length = w;
   }
 }

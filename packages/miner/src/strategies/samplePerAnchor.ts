@@ -39,6 +39,7 @@ export class SamplePerAnchor extends WindowSelector {
       this.kX = new Float32Array(n * K);
     }
     this.seen.fill(0, 0, n);
+    this.next.fill(1, 0, n); // while filling, every item is accepted
     this.rngs.length = 0;
     for (let i = 0; i < n; i++) this.rngs.push(new Rng(deriveSeed(this.options.seed, this.a0 + i)));
   }
@@ -51,10 +52,15 @@ export class SamplePerAnchor extends WindowSelector {
   }
 
   protected take(i: number, n: number, x: number, A: number, B: number): void {
-    const K = this.options.maxPerAnchor;
-    const rng = this.rngs[i];
     const base = this.seen[i]; // items seen before this negative; this one brings items base+1 … end
     const end = base + (B - A);
+    // Fast path (almost every call once the reservoir is full): no item of this negative is accepted.
+    if (end < this.next[i]) {
+      this.seen[i] = end;
+      return;
+    }
+    const K = this.options.maxPerAnchor;
+    const rng = this.rngs[i];
     let t = base;
     while (t < K && t < end) {
       this.put(i, t, A + (t - base), n, x);
