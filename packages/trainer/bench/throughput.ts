@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildEncoder, computeStep, lossDenominator, onlineEpoch, selectBackend } from '../src/index.ts';
+import { WorkerEngine } from '../src/parallel/workerEngine.ts';
 
 const STEPS = 30;
 const WARMUP = 3;
@@ -50,14 +51,16 @@ function pytorch(): number | undefined {
   return Number(r.stdout.trim());
 }
 
-async function tripletkit(): Promise<{ rate: number; backend: string }> {
+/** images/s of tripletkit with `workers` data-parallel workers, 128 images per step in total. */
+async function tripletkit(workers: number): Promise<{ rate: number; backend: string }> {
   const backend = await selectBackend('auto');
   const model = buildEncoder('small-cnn', { inputShape: [28, 28, 1], embeddingDim: 64, seed: 0 });
   const optimizer = tf.train.adam(1e-3);
   const labels = Int32Array.from({ length: 4096 }, (_, i) => i % 32);
   const pixels = Uint8Array.from({ length: 128 * 784 }, (_, i) => (i * 2654435761) >>> 24);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const batches = onlineEpoch(labels, P, K, 0, 0);
+  // Each worker mines its own P/W × K batch (DDP-style); together 128 images per step.
+  const batches = onlineEpoch(labels, P / workers, K, 0, 0);
   const config = {
     shape: [28, 28, 1] as [number, number, number],
     normalization: { mean: [0], std: [1] },
@@ -65,23 +68,45 @@ async function tripletkit(): Promise<{ rate: number; backend: string }> {
     reduction: 'nonzero-mean' as const,
     mining: 'batch-hard' as const,
   };
-  const step = (i: number) => {
-    const b = batches[i % batches.length];
-    const r = computeStep(model, { pixels, rows: b.rows.length, labels: b.labels }, config);
-    const denom = lossDenominator('nonzero-mean', r.active, r.count);
+  const engine = workers > 1 ? await WorkerEngine.start(model, backend.name, config, workers) : undefined;
+  const apply = (grads: tf.Tensor[], active: number, count: number) => {
+    const denom = lossDenominator('nonzero-mean', active, count);
     tf.tidy(() => {
       const named: Record<string, tf.Tensor> = {};
       vars.forEach((v, j) => {
-        named[v.name] = tf.div(r.grads[j], denom);
+        named[v.name] = tf.div(grads[j], denom);
       });
       optimizer.applyGradients(named as Parameters<typeof optimizer.applyGradients>[0]);
     });
-    tf.dispose(r.grads);
+    tf.dispose(grads);
   };
-  for (let i = 0; i < WARMUP; i++) step(i);
-  const t0 = performance.now();
-  for (let i = 0; i < STEPS; i++) step(i);
-  return { rate: (128 * STEPS) / ((performance.now() - t0) / 1000), backend: backend.description };
+  const step = async (i: number) => {
+    const inputs = Array.from({ length: workers }, (_, w) => {
+      const b = batches[(i * workers + w) % batches.length];
+      return { pixels: pixels.subarray(0, b.rows.length * 784), rows: b.rows.length, labels: b.labels };
+    });
+    if (engine) {
+      const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
+      const r = await engine.step(inputs, weights);
+      apply(
+        r.grads.map((g, j) => tf.tensor(g, vars[j].shape, 'float32')),
+        r.active,
+        r.count,
+      );
+    } else {
+      const r = computeStep(model, inputs[0], config);
+      apply(r.grads, r.active, r.count);
+    }
+  };
+  try {
+    for (let i = 0; i < WARMUP; i++) await step(i);
+    const t0 = performance.now();
+    for (let i = 0; i < STEPS; i++) await step(i);
+    return { rate: (128 * STEPS) / ((performance.now() - t0) / 1000), backend: backend.description };
+  } finally {
+    await engine?.close();
+    model.dispose();
+  }
 }
 
 /** Prints images/s for tripletkit and PyTorch and their ratio. */
@@ -89,13 +114,17 @@ export async function run(): Promise<void> {
   console.log(
     `trainer throughput: small-cnn, batch 128 (P×K ${P}×${K}), 28×28×1, ${STEPS} steps after ${WARMUP} warm-up`,
   );
-  const tk = await tripletkit();
-  console.log(`tripletkit (${tk.backend}, 1 worker): ${tk.rate.toFixed(0)} images/s`);
+  const one = await tripletkit(1);
+  console.log(`tripletkit (${one.backend}, 1 worker): ${one.rate.toFixed(0)} images/s`);
+  const two = await tripletkit(2);
+  console.log(`tripletkit (${two.backend}, 2 workers): ${two.rate.toFixed(0)} images/s`);
   const pt = pytorch();
   if (pt === undefined) {
     console.log('PyTorch peer skipped: /usr/bin/python3 with torch not found (apt-get install python3-torch).');
     return;
   }
   console.log(`PyTorch 2 threads: ${pt.toFixed(0)} images/s`);
-  console.log(`ratio tripletkit / PyTorch: ${(tk.rate / pt).toFixed(2)}×`);
+  console.log(
+    `ratio tripletkit / PyTorch: ${(one.rate / pt).toFixed(2)}× (1 worker), ${(two.rate / pt).toFixed(2)}× (2 workers)`,
+  );
 }

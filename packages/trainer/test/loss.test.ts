@@ -71,7 +71,10 @@ test('nonzero-mean ignores inactive triplets; all inactive → loss 0', () => {
   const x = tf.tensor2d([0, 0, 0, 0.1, 5, 5], [3, 2]);
   const d = pairwiseDistances(x);
   // d(0,1) = 0.1, d(0,2) ≈ 7.07: loss relu(0.1 − 7.07 + 0.2) = 0.
-  const r = tripletLoss(d, Int32Array.of(0), Int32Array.of(1), Int32Array.of(2), { margin: 0.2, reduction: 'nonzero-mean' });
+  const r = tripletLoss(d, Int32Array.of(0), Int32Array.of(1), Int32Array.of(2), {
+    margin: 0.2,
+    reduction: 'nonzero-mean',
+  });
   assert.equal(r.loss.dataSync()[0], 0);
   assert.equal(r.active, 0);
 });
@@ -97,11 +100,23 @@ test('Siamese: one embedding per distinct image + gathered rows gives the same g
   const model = buildEncoder('small-cnn', { inputShape: [8, 8, 1], embeddingDim: 8, seed: 3 });
   const rows = 4;
   const pixels = Uint8Array.from({ length: rows * 64 }, (_, i) => (i * 37) % 256);
-  const triplets = { anchors: Int32Array.of(0, 1, 0), positives: Int32Array.of(1, 0, 1), negatives: Int32Array.of(2, 3, 3) };
-  const config = { shape: [8, 8, 1] as [number, number, number], normalization: { mean: [0], std: [1] }, margin: 5, reduction: 'mean' as const };
+  const triplets = {
+    anchors: Int32Array.of(0, 1, 0),
+    positives: Int32Array.of(1, 0, 1),
+    negatives: Int32Array.of(2, 3, 3),
+  };
+  const config = {
+    shape: [8, 8, 1] as [number, number, number],
+    normalization: { mean: [0], std: [1] },
+    margin: 5,
+    reduction: 'mean' as const,
+  };
   const ours = computeStep(model, { pixels, rows, triplets }, config);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const x = tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [rows, 8, 8, 1]);
+  const x = tf.tensor4d(
+    Float32Array.from(pixels, (v) => v / 255),
+    [rows, 8, 8, 1],
+  );
   const pick = (idx: Int32Array) => tf.gather(x, tf.tensor1d(idx, 'int32'));
   const classic = tf.variableGrads(() => {
     const ea = model.apply(pick(triplets.anchors)) as tf.Tensor;
@@ -115,6 +130,7 @@ test('Siamese: one embedding per distinct image + gathered rows gives the same g
   vars.forEach((v, i) => {
     const a = ours.grads[i].dataSync();
     const b = classic.grads[v.name].dataSync();
-    for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j] - b[j]) < 1e-4 * (1 + Math.abs(b[j])), `${v.name}[${j}]`);
+    for (let j = 0; j < a.length; j++)
+      assert.ok(Math.abs(a[j] - b[j]) < 1e-4 * (1 + Math.abs(b[j])), `${v.name}[${j}]`);
   });
 });

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import { isTripletkitError } from '@tripletkit/common';
 import { mine } from '@tripletkit/miner';
-import * as tf from '@tensorflow/tfjs-core';
 import {
   buildEncoder,
   embedSet,
@@ -42,6 +42,7 @@ async function initialP1(seed: number): Promise<number> {
 test('online semi-hard mining learns: loss falls and validation P@1 rises', async () => {
   const before = await initialP1(1);
   const r = await train({
+    workers: 1,
     images: data.train,
     val: data.val,
     mining: 'semi-hard',
@@ -61,7 +62,10 @@ test('online semi-hard mining learns: loss falls and validation P@1 rises', asyn
   assert.equal(metadata?.precisionAt1, r.bestPrecisionAt1);
   const val = await readImageSet(data.val);
   assert.equal(precisionAt1(model, val, NORM), r.bestPrecisionAt1);
-  const log = (await fs.readFile(path.join(r.out, 'train.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  const log = (await fs.readFile(path.join(r.out, 'train.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const steps = log.filter((l) => l.type === 'step');
   assert.ok(steps.length > 0 && steps.every((s) => s.loss >= 0 && s.activeFraction >= 0 && s.activeFraction <= 1));
   assert.equal(log.filter((l) => l.type === 'epoch').length, 4);
@@ -70,6 +74,7 @@ test('online semi-hard mining learns: loss falls and validation P@1 rises', asyn
 test('every online strategy trains (finite loss, triplets found)', async () => {
   for (const mining of ['hard', 'batch-hard', 'batch-all', 'semi-hard-tfa'] as const) {
     const r = await train({
+      workers: 1,
       images: data.train,
       mining,
       out: path.join(data.dir, `s-${mining}`),
@@ -93,6 +98,7 @@ test('offline training on mined triplets learns, with re-mining', async () => {
   await writeTriplets(file, t);
   const before = await initialP1(2);
   const r = await train({
+    workers: 1,
     images: data.train,
     triplets: file,
     val: data.val,
@@ -113,7 +119,15 @@ async function weightsOf(dir: string): Promise<Buffer> {
 }
 
 test('resume and Ctrl-C continue exactly as an uninterrupted run', async () => {
-  const common = { images: data.train, mining: 'semi-hard' as const, p: 8, k: 4, stepsPerEpoch: 4, seed: 5 };
+  const common = {
+    workers: 1,
+    images: data.train,
+    mining: 'semi-hard' as const,
+    p: 8,
+    k: 4,
+    stepsPerEpoch: 4,
+    seed: 5,
+  };
   const straight = path.join(data.dir, 'straight');
   await train({ ...common, out: straight, epochs: 2 });
   const resumed = path.join(data.dir, 'resumed');
@@ -145,7 +159,12 @@ test('resume and Ctrl-C continue exactly as an uninterrupted run', async () => {
 test('save/load round trip: same topology, weights, outputs and metadata; standard tfjs files', async () => {
   const dir = path.join(await tempDir(), 'm');
   const m = buildEncoder('resnet-small', { inputShape: [12, 12, 3], embeddingDim: 16, seed: 4 });
-  const meta = { embeddingDim: 16, inputShape: [12, 12, 3] as [number, number, number], normalization: NORM, encoder: 'resnet-small' };
+  const meta = {
+    embeddingDim: 16,
+    inputShape: [12, 12, 3] as [number, number, number],
+    normalization: NORM,
+    encoder: 'resnet-small',
+  };
   await saveModel(m, dir, meta);
   const json = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
   assert.equal(json.format, 'layers-model');
@@ -165,6 +184,7 @@ test('a user LayersModel trains with a projection head', async () => {
   const base = buildEncoder('small-cnn', { inputShape: [28, 28, 1], embeddingDim: 32, seed: 9 });
   await saveModel(base, dir, { embeddingDim: 32, inputShape: [28, 28, 1], normalization: NORM, encoder: 'small-cnn' });
   const r = await train({
+    workers: 1,
     images: data.train,
     mining: 'batch-hard',
     model: path.join(dir, 'model.json'),
@@ -186,31 +206,51 @@ test('bad input: one class, out-of-range triplets, size mismatch, both/neither m
   const one = path.join(dir, 'one.arrow');
   await writeDigits(one, { pixels: d.pixels, labels: new Int32Array(40) });
   await assert.rejects(
-    train({ images: one, mining: 'hard', out: path.join(dir, 'o1') }),
+    train({ workers: 1, images: one, mining: 'hard', out: path.join(dir, 'o1') }),
     (e) => isTripletkitError(e, 'E_DATA') && /1 class/.test((e as Error).message),
   );
   const bad = path.join(dir, 'bad.arrow');
-  await writeTriplets(bad, { anchors: Int32Array.of(0, 1), positives: Int32Array.of(2, 3), negatives: Int32Array.of(4, 900) });
+  await writeTriplets(bad, {
+    anchors: Int32Array.of(0, 1),
+    positives: Int32Array.of(2, 3),
+    negatives: Int32Array.of(4, 900),
+  });
   await assert.rejects(
-    train({ images: data.train, triplets: bad, out: path.join(dir, 'o2') }),
-    (e) => isTripletkitError(e, 'E_DATA') && /Row 1 .* negative index 900, outside the 500 rows/.test((e as Error).message),
+    train({ workers: 1, images: data.train, triplets: bad, out: path.join(dir, 'o2') }),
+    (e) =>
+      isTripletkitError(e, 'E_DATA') && /Row 1 .* negative index 900, outside the 500 rows/.test((e as Error).message),
   );
   const small = path.join(dir, 'small');
   const m = buildEncoder('small-cnn', { inputShape: [16, 16, 1], seed: 0 });
   await saveModel(m, small, { embeddingDim: 64, inputShape: [16, 16, 1], normalization: NORM, encoder: 'small-cnn' });
   await assert.rejects(
-    train({ images: data.train, mining: 'hard', model: small, out: path.join(dir, 'o3') }),
+    train({ workers: 1, images: data.train, mining: 'hard', model: small, out: path.join(dir, 'o3') }),
     (e) => isTripletkitError(e, 'E_MODEL') && /16×16×1 images .* 28×28×1/.test((e as Error).message),
   );
-  await assert.rejects(train({ images: data.train, out: path.join(dir, 'o4') }), (e) => isTripletkitError(e, 'E_ARG'));
-  // NaN: a good first epoch, then an absurd learning rate on resume. The good checkpoint must survive.
-  const run = path.join(dir, 'nan');
-  const common = { images: data.train, mining: 'batch-all' as const, out: run, p: 8, k: 4, stepsPerEpoch: 3 };
-  await train({ ...common, epochs: 1 });
-  const good = await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8');
-  await assert.rejects(
-    train({ ...common, epochs: 3, resume: true, learningRate: 1e38 }),
-    (e) => isTripletkitError(e, 'E_TRAINING') && /loss became NaN/.test((e as Error).message),
+  await assert.rejects(train({ workers: 1, images: data.train, out: path.join(dir, 'o4') }), (e) =>
+    isTripletkitError(e, 'E_ARG'),
   );
-  assert.equal(await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8'), good);
+  // NaN: a good first epoch, then an absurd learning rate on resume. The last good checkpoint must survive.
+  const run = path.join(dir, 'nan');
+  const common = {
+    workers: 1,
+    images: data.train,
+    mining: 'batch-all' as const,
+    out: run,
+    p: 8,
+    k: 4,
+    stepsPerEpoch: 3,
+  };
+  await train({ ...common, epochs: 1 });
+  await assert.rejects(
+    train({ ...common, epochs: 6, resume: true, learningRate: 1e38 }),
+    (e) =>
+      isTripletkitError(e, 'E_TRAINING') && /(loss became NaN|weights became non-finite)/.test((e as Error).message),
+  );
+  const state = JSON.parse(await fs.readFile(path.join(run, 'checkpoint', 'state.json'), 'utf8'));
+  assert.ok(state.epoch >= 1 && state.epoch < 6, `checkpoint epoch ${state.epoch}`);
+  const weights = new Float32Array(
+    (await fs.readFile(path.join(run, 'checkpoint', 'model', 'weights.bin'))).buffer.slice(0),
+  );
+  assert.ok(weights.every(Number.isFinite), 'the kept checkpoint has finite weights');
 });

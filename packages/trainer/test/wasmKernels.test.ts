@@ -48,7 +48,12 @@ async function compare(name: string, f: () => tf.Tensor | tf.Tensor[], tol = 1e-
   }
 }
 
-const convCases: { x: [number, number, number, number]; f: [number, number, number, number]; s: number; pad: 'same' | 'valid' }[] = [
+const convCases: {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number;
+  pad: 'same' | 'valid';
+}[] = [
   { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' },
   { x: [2, 9, 8, 3], f: [3, 3, 3, 4], s: 1, pad: 'valid' },
   { x: [2, 9, 9, 3], f: [3, 3, 3, 5], s: 2, pad: 'same' },
@@ -67,14 +72,21 @@ test('conv2d gradients (Conv2DBackpropFilter, Conv2DBackpropInput) match cpu', a
         tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad)),
       );
       // A non-uniform upstream gradient: weight the output by its square.
-      const h = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad))));
+      const h = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad))),
+      );
       return [...g([x, w]), ...h([x, w])];
     });
   }
 });
 
 test('depthwise conv gradients match cpu (multipliers 1 and 2, strides 1 and 2)', async () => {
-  const cases: { x: [number, number, number, number]; f: [number, number, number, number]; s: number; pad: 'same' | 'valid' }[] = [
+  const cases: {
+    x: [number, number, number, number];
+    f: [number, number, number, number];
+    s: number;
+    pad: 'same' | 'valid';
+  }[] = [
     { x: [2, 8, 8, 3], f: [3, 3, 3, 1], s: 1, pad: 'same' },
     { x: [2, 8, 7, 3], f: [3, 3, 3, 2], s: 1, pad: 'valid' },
     { x: [2, 9, 9, 2], f: [3, 3, 2, 2], s: 2, pad: 'same' },
@@ -115,7 +127,9 @@ test('max-pool gradient (MaxPoolGrad) matches cpu, ties and overlapping windows 
   ] as const) {
     await compare(`maxpool ${size}/${stride}/${pad}`, () => {
       const x = tf.tensor4d(xs, [2, 8, 8, 3]);
-      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, pad), tf.scalar(1.5))));
+      const g = tf.grad((a: tf.Tensor) =>
+        tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, pad), tf.scalar(1.5))),
+      );
       return g(x);
     });
   }
@@ -131,6 +145,10 @@ test('Sum over leading axes and transposed BatchMatMul match cpu', async () => {
   await compare('matmul', () => {
     const a = tf.tensor3d(ys, [3, 6, 5]);
     const b = tf.tensor3d(ys.slice(0, 90), [3, 6, 5]);
-    return [tf.matMul(a, b, true, false), tf.matMul(a, b, false, true), tf.matMul(a, tf.tensor3d(ys.slice(0, 90), [3, 5, 6]), true, true)];
+    return [
+      tf.matMul(a, b, true, false),
+      tf.matMul(a, b, false, true),
+      tf.matMul(a, tf.tensor3d(ys.slice(0, 90), [3, 5, 6]), true, true),
+    ];
   });
 });

@@ -59,3 +59,41 @@ export function onlineEpoch(labels: Int32Array, p: number, k: number, seed: numb
     return { rows, labels: rows.map((r) => labels[r]) };
   });
 }
+
+/**
+ * Shares an offline batch's triplets out among `parts` workers (contiguous, sizes differ by at most one), each with
+ * its own distinct rows. The summed losses of the parts equal the batch's.
+ */
+export function splitOffline(batch: PlannedBatch, parts: number): PlannedBatch[] {
+  const t = batch.triplets;
+  if (!t || parts <= 1) return [batch];
+  const n = t.anchors.length;
+  const out: PlannedBatch[] = [];
+  for (let w = 0; w < parts; w++) {
+    const from = Math.floor((w * n) / parts);
+    const to = Math.floor(((w + 1) * n) / parts);
+    if (to === from) continue;
+    const local = new Map<number, number>();
+    const rows: number[] = [];
+    const at = (i: number) => {
+      const r = batch.rows[i];
+      let j = local.get(r);
+      if (j === undefined) {
+        j = rows.length;
+        local.set(r, j);
+        rows.push(r);
+      }
+      return j;
+    };
+    const a = new Int32Array(to - from);
+    const p = new Int32Array(to - from);
+    const ng = new Int32Array(to - from);
+    for (let i = from; i < to; i++) {
+      a[i - from] = at(t.anchors[i]);
+      p[i - from] = at(t.positives[i]);
+      ng[i - from] = at(t.negatives[i]);
+    }
+    out.push({ rows: Int32Array.from(rows), triplets: { anchors: a, positives: p, negatives: ng } });
+  }
+  return out;
+}

@@ -5,6 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -27,9 +28,10 @@ import { lossDenominator, REDUCTIONS, type Reduction } from '../loss/tripletLoss
 import { ONLINE_MINING, type OnlineMining } from '../mining/batchTriplets.ts';
 import { buildEncoder, ENCODERS, type EncoderName, modelInputShape, withProjectionHead } from '../model/encoders.ts';
 import { loadModel, type ModelMetadata, saveModel } from '../model/modelIO.ts';
-import { offlineEpoch, onlineEpoch, type PlannedBatch } from './batches.ts';
-import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint.ts';
-import { computeStep, type StepConfig } from './computeStep.ts';
+import { WorkerEngine } from '../parallel/workerEngine.ts';
+import { offlineEpoch, onlineEpoch, type PlannedBatch, splitOffline } from './batches.ts';
+import { loadCheckpoint, restoreOptimizer, saveCheckpoint, type TrainState } from './checkpoint.ts';
+import { computeStep, type StepConfig, type StepInput } from './computeStep.ts';
 import { embedSet, precisionAt1 } from './evaluate.ts';
 
 /** Options of {@link train}. Exactly one of `triplets` (offline) and `mining` (online) is required. */
@@ -71,6 +73,12 @@ export interface TrainOptions {
   normalization?: Normalization;
   /** Default auto. */
   backend?: BackendChoice;
+  /**
+   * Data-parallel worker threads (wasm/cpu). Each step, every worker takes its own batch (online: one P×K batch each;
+   * offline: a share of the triplet batch) and their gradients are combined exactly. Default: all cores (at most 4) on
+   * wasm, 1 otherwise. A checkpoint resumes with the same count.
+   */
+  workers?: number;
   /** Continue from out/checkpoint. */
   resume?: boolean;
   /** Stop after this many batches per epoch (quick runs, benchmarks). */
@@ -142,6 +150,7 @@ function validate(o: TrainOptions) {
     if (!o.triplets) invalidArgument('remineEvery', 'offline mode (--triplets)', o.remineEvery);
   }
   if (o.stepsPerEpoch !== undefined) expectPositiveInteger('stepsPerEpoch', o.stepsPerEpoch);
+  if (o.workers !== undefined) expectPositiveInteger('workers', o.workers);
   return { reduction, epochs, batchSize, p, k, margin, learningRate, seed, embeddingDim };
 }
 
@@ -189,7 +198,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     mean: norm.mean.length === 1 ? Array(trainSet.shape[2]).fill(norm.mean[0]) : norm.mean,
     std: norm.std.length === 1 ? Array(trainSet.shape[2]).fill(norm.std[0]) : norm.std,
   };
-  const fingerprint = JSON.stringify({ mode, batch: mode === 'offline' ? o.batchSize : [o.p, o.k], seed: o.seed });
+  const workers =
+    backend.name === 'tensorflow'
+      ? 1
+      : (options.workers ?? (backend.name === 'wasm' ? Math.min(4, os.availableParallelism()) : 1));
+  const fingerprint = JSON.stringify({
+    mode,
+    batch: mode === 'offline' ? o.batchSize : [o.p, o.k],
+    seed: o.seed,
+    workers,
+  });
   const out = options.out;
   const ckDir = path.join(out, 'checkpoint');
   const modelDir = path.join(out, 'model');
@@ -205,14 +223,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         'E_ARG',
         `The checkpoint in ${ckDir} was made with other settings (${ck.state.fingerprint}).`,
         {
-          hint: 'Resume with the same mode, batch size / P×K and seed, or start a new --out directory.',
+          hint: 'Resume with the same mode, batch size / P×K, seed and worker count, or start a new --out directory.',
         },
       );
     }
     model = ck.model;
     state = ck.state;
     encoderName = ck.metadata?.encoder ?? encoderName;
-    await optimizer.setWeights(ck.optimizerWeights);
+    await restoreOptimizer(optimizer, ck.optimizerWeights);
     if (ck.remined && triplets) triplets = { ...triplets, ...ck.remined };
     log(`resuming from ${ckDir} at epoch ${state.epoch + 1}, batch ${state.step}`);
   } else if (options.model) {
@@ -244,6 +262,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     mining: options.mining,
   };
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const engine = workers > 1 ? await WorkerEngine.start(model, backend.name, config, workers) : undefined;
+  if (engine) log(`data-parallel: ${workers} worker threads`);
 
   await fs.mkdir(out, { recursive: true });
   const logStream = createWriteStream(path.join(out, 'train.jsonl'), { flags: options.resume ? 'a' : 'w' });
@@ -264,9 +284,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         state.remined = true;
         log(`epoch ${epoch + 1}: re-mined ${triplets.anchors.length} triplets with the current model`);
       }
-      let plan: PlannedBatch[] = triplets
+      const batches: PlannedBatch[] = triplets
         ? offlineEpoch(triplets, o.batchSize, o.seed, epoch)
         : onlineEpoch(trainSet.labels, o.p, o.k, o.seed, epoch);
+      // A step = one batch per worker (online) or one batch shared out among the workers (offline).
+      let plan: PlannedBatch[][] = [];
+      if (triplets) plan = batches.map((b) => splitOffline(b, workers));
+      else for (let i = 0; i < batches.length; i += workers) plan.push(batches.slice(i, i + workers));
       if (options.stepsPerEpoch) plan = plan.slice(0, options.stepsPerEpoch);
       const bar = createProgress({ label: `epoch ${epoch + 1}/${o.epochs}`, total: plan.length, unit: 'batches' });
       const t0 = performance.now();
@@ -274,33 +298,55 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let activeTotal = 0;
       let countTotal = 0;
       let images = 0;
+      const prepare = (step: number): StepInput[] =>
+        plan[step].map((b, part) => {
+          const pixels = gatherPixels(trainSet, b.rows);
+          if (options.augment) {
+            const seed = deriveSeed(o.seed, epoch, step, part, 2);
+            augmentPixels(pixels, b.rows.length, trainSet.shape, options.augment, seed);
+          }
+          return { pixels, rows: b.rows.length, triplets: b.triplets, labels: b.labels };
+        });
+      let inputs = state.step < plan.length ? prepare(state.step) : [];
       for (; state.step < plan.length; state.step++) {
         if (options.signal?.aborted) {
           bar.finish();
-          await checkpoint();
+          if (weightsFinite(model)) await checkpoint();
           throw new TripletkitError(
             'E_INTERRUPTED',
             `Training interrupted in epoch ${epoch + 1} at batch ${state.step}; checkpoint saved to ${ckDir}.`,
             { hint: 'Continue exactly where it stopped with the same command plus --resume.' },
           );
         }
-        const b = plan[state.step];
         const ts = performance.now();
-        const pixels = gatherPixels(trainSet, b.rows);
-        if (options.augment) {
-          augmentPixels(
-            pixels,
-            b.rows.length,
-            trainSet.shape,
-            options.augment,
-            deriveSeed(o.seed, epoch, state.step, 2),
-          );
+        const stepImages = inputs.reduce((n, x) => n + x.rows, 0);
+        let lossSum: number;
+        let active: number;
+        let count: number;
+        let grads: tf.Tensor[];
+        if (engine) {
+          const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
+          const pending = engine.step(inputs, weights);
+          // Overlap: gather (and augment) the next step's pixels while the workers compute.
+          const next = state.step + 1 < plan.length ? prepare(state.step + 1) : [];
+          const r = await pending;
+          inputs = next;
+          ({ lossSum, active, count } = r);
+          grads = r.grads.map((g, i) => tf.tensor(g, vars[i].shape, 'float32'));
+          tf.tidy(() => {
+            model.nonTrainableWeights.forEach((w, i) => {
+              w.write(tf.tensor(r.state[i], w.shape as number[], 'float32'));
+            });
+          });
+        } else {
+          const r = computeStep(model, inputs[0], config);
+          ({ lossSum, active, count, grads } = r);
+          inputs = state.step + 1 < plan.length ? prepare(state.step + 1) : [];
         }
-        const r = computeStep(model, { pixels, rows: b.rows.length, triplets: b.triplets, labels: b.labels }, config);
-        const denom = lossDenominator(o.reduction, r.active, r.count);
-        const loss = r.lossSum / denom;
+        const denom = lossDenominator(o.reduction, active, count);
+        const loss = lossSum / denom;
         if (!Number.isFinite(loss)) {
-          tf.dispose(r.grads);
+          tf.dispose(grads);
           throw new TripletkitError(
             'E_TRAINING',
             `The loss became ${loss} in epoch ${epoch + 1} at batch ${state.step}; training stopped.`,
@@ -312,25 +358,25 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         tf.tidy(() => {
           const named: tf.NamedTensorMap = {};
           vars.forEach((v, i) => {
-            named[v.name] = tf.div(r.grads[i], denom);
+            named[v.name] = tf.div(grads[i], denom);
           });
           optimizer.applyGradients(named as Parameters<typeof optimizer.applyGradients>[0]);
         });
-        tf.dispose(r.grads);
+        tf.dispose(grads);
         const secs = (performance.now() - ts) / 1000;
         lossTotal += loss;
-        activeTotal += r.active;
-        countTotal += r.count;
-        images += b.rows.length;
+        activeTotal += active;
+        countTotal += count;
+        images += stepImages;
         state.globalStep++;
         const entry: StepLog = {
           type: 'step',
           epoch: epoch + 1,
           step: state.step + 1,
           loss,
-          activeFraction: r.count ? r.active / r.count : 0,
-          triplets: r.count,
-          imagesPerSecond: b.rows.length / secs,
+          activeFraction: count ? active / count : 0,
+          triplets: count,
+          imagesPerSecond: stepImages / secs,
         };
         writeLog(entry);
         options.onStep?.(entry);
@@ -338,6 +384,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         bar.note(`loss ${loss.toFixed(4)}`);
       }
       bar.finish();
+      // The last update can overflow the weights even when the loss it came from was finite: never save those.
+      if (!weightsFinite(model)) {
+        throw new TripletkitError(
+          'E_TRAINING',
+          `The weights became non-finite (NaN/Infinity) in epoch ${epoch + 1}; training stopped.`,
+          { hint: `The last good checkpoint is kept in ${ckDir}. Lower --learning-rate and --resume or restart.` },
+        );
+      }
       const seconds = (performance.now() - t0) / 1000;
       totalImages += images;
       totalSeconds += seconds;
@@ -367,6 +421,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await saveCheckpoint(ckDir, model, optimizer, metadata({ epoch: epoch + 1 }), next, remined);
     }
   } finally {
+    await engine?.close();
     await new Promise<void>((resolve) => logStream.end(resolve));
   }
   return {
@@ -378,6 +433,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     bestPrecisionAt1: state.bestPrecisionAt1,
     imagesPerSecond: totalSeconds ? totalImages / totalSeconds : 0,
   };
+}
+
+function weightsFinite(model: tfl.LayersModel): boolean {
+  for (const w of model.weights) {
+    const v = w.read().dataSync();
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  }
+  return true;
 }
 
 /** Embeds the training set with the current model and mines again with the triplets file's strategy and margin. */

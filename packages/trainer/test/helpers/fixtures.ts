@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { field, int32Data, float32Data, recordBatch, schemaOf, writeArrow } from '@tripletkit/common';
+import { field, float32Data, int32Data, recordBatch, schemaOf, writeArrow } from '@tripletkit/common';
 import { Float32, Int32 } from 'apache-arrow';
 import { mnistDigits, writeDigits } from './mnistImages.ts';
 
