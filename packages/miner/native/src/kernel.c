@@ -184,20 +184,59 @@ static const isa_t *active(void) {
 
 const char *tk_isa(void) { return active()->name; }
 
-/* Packs `rows` rows of x (row-major, width dim) into panels of `w` rows, k-major inside a panel, zero padded. */
-static void pack(const float *x, int rows, int dim, int w, float *dst) {
-  const int panels = (rows + w - 1) / w;
-  for (int p = 0; p < panels; p++) {
-    float *panel = dst + (size_t)p * w * dim;
-    for (int r = 0; r < w; r++) {
-      const int row = p * w + r;
-      if (row < rows) {
-        const float *src = x + (size_t)row * dim;
-        for (int k = 0; k < dim; k++) panel[k * w + r] = src[k];
-      } else {
-        for (int k = 0; k < dim; k++) panel[k * w + r] = 0.0f;
+/* Scalar packing of one panel: n valid rows (n <= w) from src, zero padded to w, k-major. */
+static void pack_panel_scalar(const float *src, int n, int dim, int w, float *panel, int k_from) {
+  if (n < w) memset(panel + (size_t)k_from * w, 0, (size_t)(dim - k_from) * w * sizeof(float));
+  for (int r = 0; r < n; r++) {
+    const float *row = src + (size_t)r * dim;
+    for (int k = k_from; k < dim; k++) panel[k * w + r] = row[k];
+  }
+}
+
+#ifdef TK_X86
+/* Full panels (w a multiple of 8) transposed 8×8 at a time in AVX registers: several times faster than scalar stores
+ * strided by w, which matters because B is packed on every call. A pure copy, so it cannot change any value. */
+__attribute__((target("avx2"))) static int pack_panel_avx(const float *src, int dim, int w, float *panel) {
+  const int k8 = dim & ~7;
+  for (int r0 = 0; r0 < w; r0 += 8) {
+    const float *s0 = src + (size_t)r0 * dim;
+    for (int k0 = 0; k0 < k8; k0 += 8) {
+      __m256 r[8], t[8], u[8];
+      for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(s0 + (size_t)i * dim + k0);
+      for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+      }
+      for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+      }
+      for (int j = 0; j < 4; j++) {
+        _mm256_storeu_ps(panel + (size_t)(k0 + j) * w + r0, _mm256_permute2f128_ps(u[j], u[j + 4], 0x20));
+        _mm256_storeu_ps(panel + (size_t)(k0 + j + 4) * w + r0, _mm256_permute2f128_ps(u[j], u[j + 4], 0x31));
       }
     }
+  }
+  return k8;
+}
+#endif
+
+/* Packs `rows` rows of x (row-major, width dim) into panels of `w` rows, k-major inside a panel, zero padded. */
+static void pack(const float *x, int rows, int dim, int w, float *dst, int use_avx) {
+  const int panels = (rows + w - 1) / w;
+  for (int p = 0; p < panels; p++) {
+    const int n = rows - p * w < w ? rows - p * w : w;
+    const float *src = x + (size_t)p * w * dim;
+    float *panel = dst + (size_t)p * w * dim;
+    int k_from = 0;
+#ifdef TK_X86
+    if (use_avx && n == w && w % 8 == 0) k_from = pack_panel_avx(src, dim, w, panel);
+#else
+    (void)use_avx;
+#endif
+    if (k_from < dim) pack_panel_scalar(src, n, dim, w, panel, k_from);
   }
 }
 
@@ -222,7 +261,7 @@ int tk_tile(tk_buffers *buf, const float *a, int a_rows, const float *b, int b_r
     memcpy(buf->pa, a + (size_t)a_full * dim, rem * sizeof(float));
     memset(buf->pa + rem, 0, ((size_t)MR * dim - rem) * sizeof(float));
   }
-  pack(b, b_rows, dim, NR, buf->pb);
+  pack(b, b_rows, dim, NR, buf->pb, isa->mk != mk_scalar);
   pack_norms(kind == TK_COSINE ? NULL : a_norms, a_rows, MR, buf->na);
   pack_norms(kind == TK_COSINE ? NULL : b_norms, b_rows, NR, buf->nb);
 
