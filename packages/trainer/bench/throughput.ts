@@ -14,7 +14,7 @@ const WARMUP = 3;
 const P = 32;
 const K = 4;
 
-const PY = String.raw`
+const PY = `
 import time, torch, torch.nn as nn, torch.nn.functional as F
 torch.set_num_threads(2); torch.manual_seed(0)
 class Net(nn.Module):

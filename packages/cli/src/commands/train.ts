@@ -35,6 +35,7 @@ interface TrainArgs {
   mean?: number[];
   std?: number[];
   backend: BackendChoice;
+  workers?: number;
   resume: boolean;
   stepsPerEpoch?: number;
 }
@@ -79,6 +80,10 @@ export const trainCommand = defineCommand<TrainArgs, TrainResult>({
       default: 'auto',
       describe: 'auto: tfjs-node-gpu, tfjs-node, wasm, cpu — the first available',
     },
+    workers: {
+      type: 'number',
+      describe: 'Data-parallel worker threads on wasm/cpu (default: all cores, at most 4; each takes its own batch)',
+    },
     resume: { type: 'boolean', default: false, describe: 'Continue from <out>/checkpoint exactly where it stopped' },
     'steps-per-epoch': { type: 'number', describe: 'Stop each epoch after this many batches (quick runs)' },
   },
@@ -109,6 +114,7 @@ export const trainCommand = defineCommand<TrainArgs, TrainResult>({
       augment: args.cropPadding || args.flip ? { cropPadding: args.cropPadding, flip: args.flip } : undefined,
       normalization: args.mean || args.std ? { mean: args.mean ?? [0], std: args.std ?? [1] } : undefined,
       backend: args.backend,
+      workers: args.workers,
       resume: args.resume,
       stepsPerEpoch: args.stepsPerEpoch,
       signal: ctx.signal,
