@@ -141,3 +141,18 @@ test('Fashion-MNIST from the Debian package loads through the IDX path', async (
   assert.equal(src.classes.length, 10);
   assert.deepEqual([src.raw!.width, src.raw!.height], [28, 28]);
 });
+
+test('folder: symbolic links to class folders and files are followed (like ImageFolder), loops are not', async () => {
+  const dir = await tmp();
+  const png = await quadrant(8, 8).png().toBuffer();
+  await writeTree(dir, { 'store/cats/1.png': png, 'store/dogs/2.png': png, 'data/birds/3.png': png });
+  await fs.symlink(path.join(dir, 'store', 'cats'), path.join(dir, 'data', 'cats'));
+  await fs.symlink(path.join(dir, 'store', 'dogs', '2.png'), path.join(dir, 'data', 'birds', 'linked.png'));
+  await fs.symlink(path.join(dir, 'data', 'birds'), path.join(dir, 'data', 'birds', 'loop')); // a cycle
+  const src = await listFolder(path.join(dir, 'data'));
+  assert.deepEqual(src.classes, ['birds', 'cats']);
+  assert.deepEqual(
+    src.items.map((i) => i.path),
+    ['birds/3.png', 'birds/linked.png', 'cats/1.png'],
+  );
+});

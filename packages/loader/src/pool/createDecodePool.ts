@@ -23,13 +23,27 @@ interface Task {
   reject: (e: Error) => void;
 }
 
-/** Starts the worker script; from sources (`.ts`, tests and benchmarks) it first registers tsx inside the worker. */
+/** tsx's register API when running from TypeScript sources (tests, benchmarks), else undefined. */
+function tsxApi(): string | undefined {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when worker threads can run this package: built JavaScript, or sources with tsx available. */
+function workersAvailable(): boolean {
+  return path.extname(fileURLToPath(import.meta.url)) !== '.ts' || tsxApi() !== undefined;
+}
+
+/** Starts the worker script; from sources (`.ts`) it first registers tsx inside the worker. */
 function spawnWorker(options: DecodeOptions): Worker {
   const here = fileURLToPath(import.meta.url);
   const ext = path.extname(here);
   const entry = new URL(`./decodeWorker${ext}`, import.meta.url);
   if (ext !== '.ts') return new Worker(entry, { workerData: { options } });
-  const tsx = import.meta.resolve('tsx/esm/api');
+  const tsx = tsxApi()!;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData: { options } });
 }
@@ -41,7 +55,7 @@ function spawnWorker(options: DecodeOptions): Worker {
  * await pool.close();
  */
 export function createDecodePool(options: DecodeOptions, threads: number): DecodePool {
-  if (threads <= 1) {
+  if (threads <= 1 || !workersAvailable()) {
     // One chunk at a time: decoding reuses per-thread scratch buffers across an await (sharp).
     const limit = pLimit(1);
     return { threads: 1, decode: (inputs) => limit(() => decodeChunk(inputs, options)), close: async () => undefined };

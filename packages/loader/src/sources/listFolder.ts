@@ -28,7 +28,20 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-async function walk(dir: string, rel: string, out: string[], ignored: { n: number }): Promise<void> {
+/** Directory / file / other, following symbolic links (as torchvision's ImageFolder does). */
+async function kindOf(dir: string, e: import('node:fs').Dirent): Promise<'dir' | 'file' | 'other'> {
+  if (e.isDirectory()) return 'dir';
+  if (e.isFile()) return 'file';
+  if (!e.isSymbolicLink()) return 'other';
+  const st = await fs.stat(path.join(dir, e.name)).catch(() => undefined);
+  return st?.isDirectory() ? 'dir' : st?.isFile() ? 'file' : 'other';
+}
+
+async function walk(dir: string, rel: string, out: string[], ignored: { n: number }, seen: Set<string>): Promise<void> {
+  // Real paths already walked: a symbolic link pointing back up must not loop forever.
+  const real = await fs.realpath(dir).catch(() => dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -39,8 +52,9 @@ async function walk(dir: string, rel: string, out: string[], ignored: { n: numbe
   for (const e of entries) {
     if (e.name.startsWith('.')) continue; // .DS_Store, editors' temp files
     const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) await walk(path.join(dir, e.name), r, out, ignored);
-    else if (IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(r);
+    const kind = await kindOf(dir, e);
+    if (kind === 'dir') await walk(path.join(dir, e.name), r, out, ignored, seen);
+    else if (kind === 'file' && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(r);
     else ignored.n++;
   }
 }
@@ -69,12 +83,13 @@ export async function listFolder(root: string): Promise<ResolvedSource> {
   } catch (err) {
     throw fsError(err, root, 'input folder');
   }
-  const classes = entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+  const visible = entries.filter((e) => !e.name.startsWith('.'));
+  const kinds = await Promise.all(visible.map((e) => kindOf(root, e)));
+  const classes = visible
+    .filter((_, i) => kinds[i] === 'dir')
     .map((e) => e.name)
     .sort(byCodePoint);
-  const ignored = { n: 0 };
-  ignored.n += entries.filter((e) => !e.isDirectory() && !e.name.startsWith('.')).length;
+  const ignored = { n: visible.length - classes.length };
   if (classes.length === 0) {
     throw new TripletkitError('E_EMPTY', `The input folder ${root} has no class subfolders.`, {
       hint: 'Put the images of each class in their own subfolder: root/<class>/<image>.',
@@ -83,7 +98,7 @@ export async function listFolder(root: string): Promise<ResolvedSource> {
   const items: ImageItem[] = [];
   for (let label = 0; label < classes.length; label++) {
     const files: string[] = [];
-    await walk(path.join(root, classes[label]), classes[label], files, ignored);
+    await walk(path.join(root, classes[label]), classes[label], files, ignored, new Set());
     for (const rel of files) items.push({ path: rel, file: path.join(root, rel), label });
   }
   if (items.length === 0) {

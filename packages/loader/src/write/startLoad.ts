@@ -114,7 +114,12 @@ async function* produce(started: Omit<StartedLoad, 'batches'>, opts: LoadOptions
         paths.push(item.path);
         stats.classCounts[item.label]++;
         fill++;
-        if (fill === o.batchRows) yield flush();
+        if (fill === o.batchRows) {
+          yield flush();
+          // Let I/O run: decoding in this thread (concurrency 1) only awaits resolved promises, so without a
+          // macrotask turn the writer's pipe would never drain and written batches would pile up in memory.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
       done = head.to;
       opts.onProgress?.(done, total);
