@@ -4,7 +4,7 @@
 // It must never fail an install: on any problem it prints ONE line and exits 0, and the miner uses its pure-TS kernel.
 // Env: CC (compiler, default cc → gcc → clang), TRIPLETKIT_SKIP_NATIVE=1 (do not build), TRIPLETKIT_NATIVE_VERBOSE=1.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,33 +61,38 @@ try {
   // -ffp-contract=off: the compiler must not fuse or reassociate floating point (determinism, see kernel.c).
   // No -march=native: the SIMD micro-kernels carry their own target attributes and are chosen by cpuid at run
   // time, so the binary stays correct if node_modules moves to another x86-64 machine.
-  const args = [
-    '-O3',
-    '-std=c11',
-    '-D_ISOC11_SOURCE',
-    '-fPIC',
-    '-shared',
-    '-ffp-contract=off',
-    '-fno-fast-math',
-    '-fvisibility=hidden',
-    '-Wall',
-    `-I${include}`,
-    ...sources,
-    '-o',
-    tmp,
-    '-lm',
+  const base = ['-O3', '-std=c11', '-D_ISOC11_SOURCE', '-fPIC', '-shared', '-ffp-contract=off', '-fno-fast-math'];
+  base.push('-fvisibility=hidden', '-Wall', `-I${include}`);
+  const tail = [...sources, '-o', tmp, '-lm'];
+  if (process.platform === 'darwin') tail.push('-undefined', 'dynamic_lookup');
+  // An older compiler may lack AVX-512 (or any) intrinsics: retry without them before giving up on native code.
+  const variants = [
+    { flags: [], label: '' },
+    { flags: ['-DTK_NO_AVX512'], label: ' (without AVX-512)' },
+    { flags: ['-DTK_NO_SIMD'], label: ' (scalar only)' },
   ];
-  if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
-  const r = spawnSync(cc, args, { encoding: 'utf8' });
-  if (r.status !== 0) {
-    rmSync(tmp, { force: true });
-    const first = `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => l.trim()) ?? 'unknown error';
-    if (verbose) console.error(r.stderr);
-    done(`${cc} failed (${first.trim()}); using the pure-TS kernel`);
+  const version = Number(/#define TK_VERSION (\d+)/.exec(readFileSync(path.join(srcDir, 'addon.c'), 'utf8'))?.[1]);
+  let firstError = '';
+  for (const { flags, label } of variants) {
+    const r = spawnSync(cc, [...base, ...flags, ...tail], { encoding: 'utf8' });
+    if (verbose && r.stderr) console.error(r.stderr);
+    if (r.status !== 0) {
+      firstError ||= `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => l.trim()) ?? 'unknown error';
+      continue;
+    }
+    // Load it in a separate process before installing it, so a binary that builds but cannot load never replaces
+    // a working one (and never crashes the miner).
+    const probe = `const m={exports:{}};process.dlopen(m,${JSON.stringify(tmp)});const i=m.exports.info();if(i.version!==${version})process.exit(3);console.log(i.isa)`;
+    const check = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    if (check.status !== 0) {
+      firstError ||= `built but does not load: ${(check.stderr || 'unknown error').split('\n').find((l) => l.trim())}`;
+      continue;
+    }
+    renameSync(tmp, target); // atomic: a worker loading the addon never sees half a file
+    done(`built ${path.relative(process.cwd(), target)} with ${cc}${label}; micro-kernel here: ${check.stdout.trim()}`);
   }
-  if (verbose && r.stderr) console.error(r.stderr);
-  renameSync(tmp, target); // atomic: a worker loading the addon never sees half a file
-  done(`built ${path.relative(process.cwd(), target)} with ${cc}`);
+  rmSync(tmp, { force: true });
+  done(`${cc} failed (${firstError.trim()}); using the pure-TS kernel`);
 } catch (err) {
   done(`build skipped (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); using the pure-TS kernel`);
 }

@@ -105,7 +105,11 @@ describe('kernel selection and fallback', () => {
     const fake = path.join(tmp, 'fake-cc');
     writeFileSync(fake, '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "fake-cc: error: nope" >&2\nexit 1\n');
     chmodSync(fake, 0o755);
-    for (const CC of [path.join(tmp, 'no-such-cc'), fake]) {
+    // A "compiler" whose output is not a loadable addon: the build script's load check must reject it.
+    const junk = path.join(tmp, 'junk-cc');
+    writeFileSync(junk, '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = -o ] && echo junk > "$2"; shift; done\nexit 0\n');
+    chmodSync(junk, 0o755);
+    for (const CC of [path.join(tmp, 'no-such-cc'), fake, junk]) {
       const r = spawnSync(process.execPath, [path.join(pkg, 'scripts', 'build-native.mjs')], {
         encoding: 'utf8',
         env: { ...process.env, CC },

@@ -9,7 +9,7 @@
 
 #include "kernel.h"
 
-/* Bump with NATIVE_VERSION in src/distances/nativeKernel.ts whenever the interface changes. */
+/* Bump with NATIVE_VERSION in src/distances/nativeKernel.ts whenever the interface changes (the build script reads it). */
 #define TK_VERSION 1
 
 static void throw_error(napi_env env, const char *msg) { napi_throw_error(env, "E_ARG", msg); }

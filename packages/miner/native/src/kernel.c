@@ -16,9 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(_M_X64)
+/* TK_NO_SIMD / TK_NO_AVX512: the build script retries with these when an older compiler lacks the intrinsics. */
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(TK_NO_SIMD)
 #define TK_X86 1
 #include <immintrin.h>
+#endif
+#if defined(TK_X86) && !defined(TK_NO_AVX512)
+#define TK_AVX512 1
 #endif
 
 #define ALIGN 64
@@ -108,6 +112,7 @@ __attribute__((target("avx2,fma"))) static void mk_avx2(int dim, const float *pa
   if (!full) copy_block(tmp, A2_NR, out, ldo, mr, nr);
 }
 
+#ifdef TK_AVX512
 /* ---------------- AVX-512F: 12×32 block, 24 zmm accumulators ---------------- */
 #define A5_MR 12
 #define A5_NR 32
@@ -148,6 +153,7 @@ __attribute__((target("avx512f"))) static void mk_avx512(int dim, const float *p
   }
   if (!full) copy_block(tmp, A5_NR, out, ldo, mr, nr);
 }
+#endif /* TK_AVX512 */
 #endif
 
 typedef void (*micro_kernel)(int, const float *, const float *, int, const float *, const float *, float *, size_t,
@@ -162,14 +168,15 @@ static const isa_t *pick(void) {
   static const isa_t scalar = {"scalar", S_MR, S_NR, mk_scalar};
 #ifdef TK_X86
   static const isa_t avx2 = {"avx2", A2_MR, A2_NR, mk_avx2};
-  static const isa_t avx512 = {"avx512", A5_MR, A5_NR, mk_avx512};
   const char *force = getenv("TRIPLETKIT_ISA"); /* for tests and benchmarks: avx2 / scalar */
   __builtin_cpu_init();
-  const int has512 = __builtin_cpu_supports("avx512f");
   const int has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (force && strcmp(force, "scalar") == 0) return &scalar;
   if (force && strcmp(force, "avx2") == 0) return has2 ? &avx2 : &scalar;
-  if (has512) return &avx512;
+#ifdef TK_AVX512
+  static const isa_t avx512 = {"avx512", A5_MR, A5_NR, mk_avx512};
+  if (__builtin_cpu_supports("avx512f")) return &avx512;
+#endif
   if (has2) return &avx2;
 #endif
   return &scalar;
