@@ -85,7 +85,8 @@ try {
     const probe = `const m={exports:{}};process.dlopen(m,${JSON.stringify(tmp)});const i=m.exports.info();if(i.version!==${version})process.exit(3);console.log(i.isa)`;
     const check = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
     if (check.status !== 0) {
-      firstError ||= `built but does not load: ${(check.stderr || 'unknown error').split('\n').find((l) => l.trim())}`;
+      const lines = (check.stderr || 'unknown error').split('\n');
+      firstError ||= `built but does not load: ${lines.find((l) => /Error/.test(l)) ?? lines[0]}`;
       continue;
     }
     renameSync(tmp, target); // atomic: a worker loading the addon never sees half a file
