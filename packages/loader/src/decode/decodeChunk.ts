@@ -152,7 +152,8 @@ function decodeRaw(input: Extract<DecodeInput, { raw: Uint8Array }>, o: DecodeOp
  */
 export async function decodeChunk(inputs: DecodeInput[], o: DecodeOptions): Promise<DecodedChunk> {
   const rowBytes = o.width * o.height * o.channels;
-  const pixels = new Uint8Array(inputs.length * rowBytes);
+  // Not zero-filled: every row is fully written by its decoder (failed rows are zeroed below and never used).
+  const pixels = new Uint8Array(Buffer.allocUnsafeSlow(inputs.length * rowBytes).buffer, 0, inputs.length * rowBytes);
   const failures: DecodedChunk['failures'] = new Array(inputs.length).fill(null);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];

@@ -69,16 +69,19 @@ async function* produce(started: Omit<StartedLoad, 'batches'>, opts: LoadOptions
     result.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
     inflight.push({ from, to, result });
   };
-  let pixels = new Uint8Array(o.batchRows * rowBytes);
+  // Uninitialised (not zero-filled): every byte of a batch is written before the batch is used.
+  const newPixels = () =>
+    new Uint8Array(Buffer.allocUnsafeSlow(o.batchRows * rowBytes).buffer, 0, o.batchRows * rowBytes);
+  let pixels = newPixels();
   let labels = new Int32Array(o.batchRows);
   let paths: string[] = [];
   let fill = 0;
   const flush = (): RecordBatch => {
-    const px = fill === o.batchRows ? pixels : pixels.slice(0, fill * rowBytes);
+    const px = fill === o.batchRows ? pixels : pixels.subarray(0, fill * rowBytes);
     const lb = fill === o.batchRows ? labels : labels.slice(0, fill);
     const batch = recordBatch(schema, [fixedSizeListData(px, rowBytes), int32Data(lb), utf8Data(paths)]);
     // Fresh buffers: the consumer may still hold the batch we just gave out.
-    pixels = new Uint8Array(o.batchRows * rowBytes);
+    pixels = newPixels();
     labels = new Int32Array(o.batchRows);
     paths = [];
     fill = 0;
