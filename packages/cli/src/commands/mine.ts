@@ -86,7 +86,7 @@ export const mineCommand = defineCommand<MineArgs, MineFileResult>({
       describe: 'Which negatives --negatives-per-pair keeps: the closest, or a seeded uniform sample',
     },
     seed: { type: 'number', default: 0, describe: 'Seed of the caps; same seed → identical output' },
-    'tile-size': { type: 'number', default: 256, describe: 'Rows per anchor block and candidate tile' },
+    'tile-size': { type: 'number', default: 512, describe: 'Rows per anchor block and candidate tile' },
     workers: { type: 'number', describe: 'Worker threads (default: all cores for large jobs, none for small)' },
     reference: {
       type: 'string',

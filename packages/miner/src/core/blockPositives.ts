@@ -1,8 +1,8 @@
 /**
  * Pass 1 of an anchor block: the distance of every anchor to each of its positives.
  *
- * Positives are same-class candidates (usually few), so instead of streaming all candidates we gather each class's
- * members and compute small tiles against the block's anchors of that class. The tile kernel is bitwise-deterministic
+ * Positives are same-class candidates (usually few), so instead of streaming all candidates we take each class's
+ * members (contiguous in Prepared.classRows) and compute small tiles against the block's anchors of that class. The tile kernel is bitwise-deterministic
  * per element, so these values are exactly the ones a full-matrix tile would give.
  */
 import { distanceTile } from '../distances/index.ts';
@@ -61,20 +61,6 @@ export class Scratch {
   }
 }
 
-function gather(
-  src: Float32Array,
-  rows: ArrayLike<number>,
-  from: number,
-  count: number,
-  dim: number,
-  out: Float32Array,
-) {
-  for (let r = 0; r < count; r++) {
-    const s = rows[from + r] * dim;
-    out.set(src.subarray(s, s + dim), r * dim);
-  }
-}
-
 /**
  * @example
  * const pos = blockPositives(prepared, options, 0, 256, new Scratch());
@@ -124,10 +110,9 @@ export function blockPositives(
     }
     for (let k0 = m0; k0 < m1; k0 += tile) {
       const cnt = Math.min(tile, m1 - k0);
-      const bRows = scratch.f('bRows', cnt * dim);
-      const bNorms = scratch.f('bNorms', cnt);
-      gather(p.cands, classMembers, k0, cnt, dim, bRows);
-      if (!cosine) for (let k = 0; k < cnt; k++) bNorms[k] = p.candNorms[classMembers[k0 + k]];
+      // The class's rows are contiguous in classRows: no copy.
+      const bRows = p.classRows.subarray(k0 * dim, (k0 + cnt) * dim);
+      const bNorms = p.classNorms.subarray(k0, k0 + cnt);
       const out = scratch.f('posTile', ng * cnt);
       distanceTile(aRows, ng, bRows, cnt, dim, options.distance, out, aNorms, bNorms);
       for (let g = 0; g < ng; g++) {

@@ -21,6 +21,9 @@ export interface Prepared {
   /** Candidates grouped by class, ascending row within a class: members of c are classMembers[classStart[c]…]. */
   classStart: Int32Array;
   classMembers: Int32Array;
+  /** The candidate rows in classMembers order (and their norms), so a class's rows are one contiguous slice. */
+  classRows: Float32Array;
+  classNorms: Float32Array;
   /** True without a reference set: an anchor is not its own positive (PML fills the match diagonal with 0). */
   excludeSelf: boolean;
   /** +1 for distances, −1 for similarities: values are multiplied by it so "smaller = closer" everywhere. */
@@ -103,6 +106,14 @@ export function prepare(
   const classMembers = new Int32Array(nC);
   for (let i = 0; i < nC; i++) classMembers[fill[candClass[i]]++] = i;
 
+  const classRows = new Float32Array(nC * dim);
+  const classNorms = new Float32Array(cosine ? 0 : nC);
+  for (let r = 0; r < nC; r++) {
+    const m = classMembers[r];
+    classRows.set(cands.subarray(m * dim, (m + 1) * dim), r * dim);
+    if (!cosine) classNorms[r] = candNorms[m];
+  }
+
   return {
     dim,
     nA,
@@ -115,6 +126,8 @@ export function prepare(
     candClass,
     classStart,
     classMembers,
+    classRows,
+    classNorms,
     excludeSelf: !reference,
     sign: isSimilarity(options.distance) ? -1 : 1,
   };
@@ -142,6 +155,8 @@ export function sharePrepared(p: Prepared): Prepared {
     candClass: share(p.candClass),
     classStart: share(p.classStart),
     classMembers: share(p.classMembers),
+    classRows: share(p.classRows),
+    classNorms: share(p.classNorms),
   };
 }
 

@@ -9,8 +9,8 @@ import {
 import { DISTANCE_KINDS } from '../distances/index.ts';
 import { type MineOptions, type ResolvedOptions, STRATEGIES } from './types.ts';
 
-/** Default rows per anchor block / candidate tile: a 256×256 tile is 256 KiB, well inside L2. */
-export const DEFAULT_TILE_SIZE = 256;
+/** Default rows per anchor block / candidate tile: a 512×512 tile (1 MiB) keeps the kernel near its peak. */
+export const DEFAULT_TILE_SIZE = 512;
 
 /**
  * Validates the user's options once, at the public boundary, and fills in PML's defaults.

@@ -30,7 +30,7 @@ export interface MineOptions {
   pick?: Pick;
   /** Seed for every random choice (caps). Same seed → identical output for any tile size or worker count. */
   seed?: number;
-  /** Rows per anchor block and per candidate tile (default 256). Memory is O(tileSize² + output). */
+  /** Rows per anchor block and per candidate tile (default 512). Memory is O(tileSize² + output). */
   tileSize?: number;
   /** Worker threads (0 = mine on the calling thread). Default: all cores when the job is large, else 0. */
   workers?: number;

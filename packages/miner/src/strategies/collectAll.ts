@@ -43,15 +43,21 @@ export class CollectAll extends WindowSelector {
     }
   }
 
-  protected take(i: number, n: number, x: number, A: number, B: number): void {
+  protected take(i: number, count: number): void {
     const r = this.records[i];
-    if (r.length === r.neg.length) r.grow();
-    const w = r.length++;
-    r.neg[w] = n;
-    r.x[w] = x;
-    r.lo[w] = A;
-    r.hi[w] = B;
-    r.triplets += B - A;
+    while (r.length + count > r.neg.length) r.grow();
+    const { keptN, keptX, keptA, keptB } = this;
+    let w = r.length;
+    let triplets = r.triplets;
+    for (let t = 0; t < count; t++, w++) {
+      r.neg[w] = keptN[t];
+      r.x[w] = keptX[t];
+      r.lo[w] = keptA[t];
+      r.hi[w] = keptB[t];
+      triplets += keptB[t] - keptA[t];
+    }
+    r.length = w;
+    r.triplets = triplets;
   }
 
   finishBlock(out: TripletBuffer): void {

@@ -51,14 +51,20 @@ export class SamplePerAnchor extends WindowSelector {
     this.kX[at] = x;
   }
 
-  protected take(i: number, n: number, x: number, A: number, B: number): void {
-    const base = this.seen[i]; // items seen before this negative; this one brings items base+1 … end
-    const end = base + (B - A);
-    // Fast path (almost every call once the reservoir is full): no item of this negative is accepted.
-    if (end < this.next[i]) {
-      this.seen[i] = end;
-      return;
+  protected take(i: number, count: number): void {
+    const { keptN, keptX, keptA, keptB } = this;
+    let seen = this.seen[i];
+    for (let t = 0; t < count; t++) {
+      const end = seen + (keptB[t] - keptA[t]);
+      // Fast path (almost every negative once the reservoir is full): none of its items is accepted.
+      if (end >= this.next[i]) this.accept(i, keptN[t], keptX[t], keptA[t], seen, end);
+      seen = end;
     }
+    this.seen[i] = seen;
+  }
+
+  /** Items base+1 … end come from negative n (value x) with the positives at sorted entries A, A+1, …. */
+  private accept(i: number, n: number, x: number, A: number, base: number, end: number): void {
     const K = this.options.maxPerAnchor;
     const rng = this.rngs[i];
     let t = base;
@@ -81,7 +87,6 @@ export class SamplePerAnchor extends WindowSelector {
       this.next[i] = next;
       this.w[i] = w;
     }
-    this.seen[i] = end;
   }
 
   finishBlock(out: TripletBuffer): void {

@@ -3,53 +3,18 @@
  *
  * An anchor's positives are sorted by canonical value v ascending, so tm = fround(x − v) is non-increasing along
  * them (fround and subtraction are monotone). Hence, for one negative, the positives that satisfy lo < tm ≤ hi form a
- * contiguous range [A, B): A = first with tm ≤ hi, B = first with tm ≤ lo. Two comparisons reject most negatives;
- * otherwise two binary searches find the range. The exact float32 predicate is evaluated at every step, so the range
- * is exactly the brute-force set.
+ * contiguous range [A, B): A = first with tm ≤ hi, B = first with tm ≤ lo. With exact float32 thresholds
+ * (tm ≤ t ⟺ x ≤ T(v, t), see float32Threshold.ts) both are "first k with x ≤ T[k]" over non-decreasing arrays: a
+ * bucket table guesses them and a short walk with plain comparisons makes them exact — the brute-force set, bit for
+ * bit, without a binary search's unpredictable branches.
  */
 import type { BlockPositives } from '../core/blockPositives.ts';
 import type { Prepared } from '../core/prepare.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
 import type { ResolvedOptions } from '../core/types.ts';
+import { lastAtMost } from './float32Threshold.ts';
 import { marginWindow } from './marginWindow.ts';
 import type { Selector } from './selector.ts';
-
-const fround = Math.fround;
-
-// Float32 values in order: key k ∈ [0, 2^32) ↔ the float whose bits are k − 2^31 (k ≥ 2^31) or ~k (negatives).
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-const KEY_NEG_INF = ~0xff800000 >>> 0;
-const KEY_POS_INF = 0x7f800000 + 0x80000000;
-
-function floatOfKey(k: number): number {
-  u32[0] = k >= 0x80000000 ? k - 0x80000000 : ~k >>> 0;
-  return f32[0];
-}
-
-/** Smallest float32 x (−∞ … +∞) with pred(x), for pred monotone false → true; +∞ if only +∞ (or none) qualifies. */
-function firstFloat(pred: (x: number) => boolean): number {
-  let a = KEY_NEG_INF;
-  let b = KEY_POS_INF;
-  while (a < b) {
-    const mid = Math.floor((a + b) / 2);
-    if (pred(floatOfKey(mid))) b = mid;
-    else a = mid + 1;
-  }
-  return floatOfKey(a);
-}
-
-/** Largest float32 x with pred(x), for pred monotone true → false; −∞ if only −∞ (or none) qualifies. */
-function lastFloat(pred: (x: number) => boolean): number {
-  let a = KEY_NEG_INF;
-  let b = KEY_POS_INF;
-  while (a < b) {
-    const mid = Math.ceil((a + b) / 2);
-    if (pred(floatOfKey(mid))) a = mid;
-    else b = mid - 1;
-  }
-  return floatOfKey(a);
-}
 
 /** Buckets per positive in the lookup that turns "first positive with value ≥ y" into a table read. */
 const BUCKETS_PER_POSITIVE = 16;
@@ -63,16 +28,21 @@ export abstract class WindowSelector implements Selector {
   protected a0 = 0;
   protected count = 0;
   protected pos!: BlockPositives;
-  // Per anchor of the block: a bucket table over [vmin, vmax] of its sorted positive values (see guess()).
+  // Per anchor of the block: bucket tables over a grid of candidate values x (see beginBlock).
   private tabStart = new Int32Array(1);
-  private table = new Int32Array(0);
-  private vmin = new Float64Array(0);
+  private tabA = new Int32Array(0);
+  private tabB = new Int32Array(0);
+  private gmin = new Float64Array(0);
   private scale = new Float64Array(0);
   private cand = new Int32Array(0);
-  private boundLo = new Float64Array(0);
-  private boundHi = new Float64Array(0);
-  private boundsRow = new Int32Array(0);
-  private boundsEpoch = 0;
+  // Kept candidates of one row-tile, handed to the strategy in one call (no per-candidate call, no boxing).
+  protected keptN = new Int32Array(0);
+  protected keptX = new Float32Array(0);
+  protected keptA = new Int32Array(0);
+  protected keptB = new Int32Array(0);
+  // Per sorted positive k of the block: tm ≤ hi ⟺ x ≤ ta[k], tm ≤ lo ⟺ x ≤ tb[k] (both non-decreasing in k).
+  private ta = new Float32Array(0);
+  private tb = new Float32Array(0);
 
   constructor(p: Prepared, options: ResolvedOptions) {
     this.p = p;
@@ -89,13 +59,20 @@ export abstract class WindowSelector implements Selector {
     const { start, val } = positives;
     if (this.tabStart.length < count + 1) {
       this.tabStart = new Int32Array(count + 1);
-      this.vmin = new Float64Array(count);
+      this.gmin = new Float64Array(count);
       this.scale = new Float64Array(count);
-      this.boundLo = new Float64Array(count);
-      this.boundHi = new Float64Array(count);
-      this.boundsRow = new Int32Array(count);
     }
-    this.boundsEpoch++;
+    const pairs = start[count];
+    if (this.ta.length < pairs) {
+      this.ta = new Float32Array(pairs);
+      this.tb = new Float32Array(pairs);
+    }
+    const hasLo = this.lo > Number.NEGATIVE_INFINITY;
+    const hasHi = this.hi < Number.POSITIVE_INFINITY;
+    for (let k = 0; k < pairs; k++) {
+      if (hasHi) this.ta[k] = lastAtMost(val[k], this.hi);
+      if (hasLo) this.tb[k] = lastAtMost(val[k], this.lo);
+    }
     let total = 0;
     for (let i = 0; i < count; i++) {
       this.tabStart[i] = total;
@@ -103,24 +80,38 @@ export abstract class WindowSelector implements Selector {
       if (np > 0) total += Math.min(MAX_BUCKETS, BUCKETS_PER_POSITIVE * np) + 1;
     }
     this.tabStart[count] = total;
-    if (this.table.length < total) this.table = new Int32Array(total);
+    if (this.tabA.length < total) {
+      this.tabA = new Int32Array(total);
+      this.tabB = new Int32Array(total);
+    }
     for (let i = 0; i < count; i++) {
       const s = start[i];
-      const np = start[i + 1] - s;
-      if (np === 0) continue;
+      const e = start[i + 1];
+      if (s === e) continue;
+      // One grid over the candidate values x that can matter: [gmin, gmax] spans both threshold arrays.
       const nb = this.tabStart[i + 1] - this.tabStart[i] - 1;
-      const lo = val[s];
-      const span = val[s + np - 1] - lo;
-      const scale = span > 0 ? nb / span : 0;
-      this.vmin[i] = lo;
+      const gmin = Math.min(
+        hasHi ? this.ta[s] : Number.POSITIVE_INFINITY,
+        hasLo ? this.tb[s] : Number.POSITIVE_INFINITY,
+      );
+      const gmax = Math.max(
+        hasHi ? this.ta[e - 1] : Number.NEGATIVE_INFINITY,
+        hasLo ? this.tb[e - 1] : Number.NEGATIVE_INFINITY,
+      );
+      const span = gmax - gmin;
+      const scale = span > 0 && Number.isFinite(span) ? nb / span : 0;
+      this.gmin[i] = Number.isFinite(gmin) ? gmin : 0;
       this.scale[i] = scale;
-      // table[b] = first k with val[s + k] ≥ lo + b / scale (b = 0 … nb).
+      // tabA[b] = first k with ta[k] ≥ gmin + b / scale (≤ the exact A of any x in bucket b); tabB likewise.
       const t0 = this.tabStart[i];
-      let k = 0;
+      let ka = s;
+      let kb = s;
       for (let b = 0; b <= nb; b++) {
-        const thr = scale > 0 ? lo + b / scale : lo;
-        while (k < np && val[s + k] < thr) k++;
-        this.table[t0 + b] = s + k;
+        const g = scale > 0 ? gmin + b / scale : gmin;
+        if (hasHi) while (ka < e && this.ta[ka] < g) ka++;
+        if (hasLo) while (kb < e && this.tb[kb] < g) kb++;
+        this.tabA[t0 + b] = ka;
+        this.tabB[t0 + b] = kb;
       }
     }
   }
@@ -132,21 +123,30 @@ export abstract class WindowSelector implements Selector {
     if (s === e) return;
     const { candClass, sign } = this.p;
     const ac = this.p.anchorClass[this.a0 + i];
-    const lo = this.lo;
-    const hi = this.hi;
+    const { ta, tb } = this;
+    // With no lower (upper) bound on tm, every positive passes it: B = e (A = s).
+    const hasLo = this.lo > Number.NEGATIVE_INFINITY;
+    const hasHi = this.hi < Number.POSITIVE_INFINITY;
 
-    // Phase 1, branch-free: keep the candidates whose value can pair with some positive. Exactly those with
-    // fround(x − v_first) > lo and fround(x − v_last) ≤ hi, i.e. x in [xLo, xHi] (float32 thresholds found once per
-    // row). Most candidates are far from every window; a compaction loop without branches skips them at ~1 ns each.
-    const [xLo, xHi] = this.bounds(i, val[s], val[e - 1]);
-    if (this.cand.length < count) this.cand = new Int32Array(count);
+    // Phase 1, branch-free: keep the candidates that pair with at least one positive, i.e. tm(first) > lo and
+    // tm(last) ≤ hi ⟺ tb[s] < x ≤ ta[e − 1]. Most candidates are far from every window; a compaction loop without
+    // branches drops them at ~1 ns each.
+    const xLo = hasLo ? tb[s] : Number.NEGATIVE_INFINITY;
+    const xHi = hasHi ? ta[e - 1] : Number.POSITIVE_INFINITY;
+    if (this.cand.length < count) {
+      this.cand = new Int32Array(count);
+      this.keptN = new Int32Array(count);
+      this.keptX = new Float32Array(count);
+      this.keptA = new Int32Array(count);
+      this.keptB = new Int32Array(count);
+    }
     const cand = this.cand;
     let m = 0;
     if (sign > 0) {
       for (let j = 0; j < count; j++) {
         const t = tile[off + j];
         cand[m] = j;
-        m += +(t >= xLo) & +(t <= xHi);
+        m += +(t > xLo) & +(t <= xHi);
       }
     } else {
       const tLo = -xHi;
@@ -154,60 +154,51 @@ export abstract class WindowSelector implements Selector {
       for (let j = 0; j < count; j++) {
         const t = tile[off + j];
         cand[m] = j;
-        m += +(t >= tLo) & +(t <= tHi);
+        m += +(t >= tLo) & +(t < tHi);
       }
     }
 
     // Phase 2: the exact range of positives for each kept candidate.
-    const table = this.table;
+    const { tabA, tabB } = this;
     const t0 = this.tabStart[i];
     const top = this.tabStart[i + 1] - t0 - 1;
-    const vmin = this.vmin[i];
+    const gmin = this.gmin[i];
     const scale = this.scale[i];
-    // With no lower (upper) bound on tm, every positive passes it: B = e (A = s).
-    const hasLo = lo > Number.NEGATIVE_INFINITY;
-    const hasHi = hi < Number.POSITIVE_INFINITY;
+    const { keptN, keptX, keptA, keptB } = this;
+    let w = 0;
     for (let q = 0; q < m; q++) {
       const j = cand[q];
       const n = c0 + j;
       if (candClass[n] === ac) continue;
       const x = sign * tile[off + j];
-      // A = first positive with tm ≤ hi, i.e. (up to rounding) value ≥ x − hi: guessed from the bucket table, then
-      // walked to the exact boundary with PML's float32 predicate (walks are ~0 steps, so branches predict well).
+      // A = first k with x ≤ ta[k], B = first k with x ≤ tb[k]: read from x's bucket, walked to exact (~0 steps).
+      const bx = t0 + (Math.min(top, Math.max(0, (x - gmin) * scale)) | 0);
       let A = s;
       if (hasHi) {
-        A = table[t0 + (Math.min(top, Math.max(0, (x - hi - vmin) * scale)) | 0)];
-        while (A > s && fround(x - val[A - 1]) <= hi) A--;
-        while (A < e && !(fround(x - val[A]) <= hi)) A++;
+        A = tabA[bx];
+        while (A > s && x <= ta[A - 1]) A--;
+        while (A < e && x > ta[A]) A++;
       }
       let B = e;
       if (hasLo) {
-        B = table[t0 + (Math.min(top, Math.max(0, (x - lo - vmin) * scale)) | 0)];
-        while (B > s && fround(x - val[B - 1]) <= lo) B--;
-        while (B < e && !(fround(x - val[B]) <= lo)) B++;
+        B = tabB[bx];
+        while (B > s && x <= tb[B - 1]) B--;
+        while (B < e && x > tb[B]) B++;
       }
-      if (A < B) this.take(i, n, x, A, B);
+      keptN[w] = n;
+      keptX[w] = x;
+      keptA[w] = A;
+      keptB[w] = B;
+      w += +(A < B);
     }
+    if (w > 0) this.take(i, w);
   }
 
   /**
-   * Float32 thresholds [xLo, xHi] on the canonical value x such that fround(x − vFirst) > lo ⟺ x ≥ xLo and
-   * fround(x − vLast) ≤ hi ⟺ x ≤ xHi (both predicates are monotone in x). Cached per anchor row.
+   * For t < count: negative keptN[t] (canonical value keptX[t]) forms a kept triplet with the positives at sorted
+   * entries keptA[t] … keptB[t]−1 of anchor i. Negatives come in ascending row order.
    */
-  private bounds(i: number, vFirst: number, vLast: number): [number, number] {
-    if (this.boundsRow[i] === this.boundsEpoch) return [this.boundLo[i], this.boundHi[i]];
-    const lo = this.lo;
-    const hi = this.hi;
-    const xLo = lo === Number.NEGATIVE_INFINITY ? lo : firstFloat((x) => fround(x - vFirst) > lo);
-    const xHi = hi === Number.POSITIVE_INFINITY ? hi : lastFloat((x) => fround(x - vLast) <= hi);
-    this.boundLo[i] = xLo;
-    this.boundHi[i] = xHi;
-    this.boundsRow[i] = this.boundsEpoch;
-    return [xLo, xHi];
-  }
-
-  /** Negative n (canonical value x) forms a kept triplet with the positives at sorted entries A…B−1 of anchor i. */
-  protected abstract take(i: number, n: number, x: number, A: number, B: number): void;
+  protected abstract take(i: number, count: number): void;
 
   abstract finishBlock(out: TripletBuffer): void;
 }
