@@ -106,3 +106,27 @@ test('the native resampler gives byte-identical results to the TypeScript one', 
     }
   }
 });
+
+test('EXIF orientations 2–8 in the native helper are the proper rotations and flips', { skip: !native }, () => {
+  // 3×2 image, one channel, values 0..5: orientation 6 (rotate 90° clockwise) turns rows into columns.
+  const src = Uint8Array.from([0, 1, 2, 3, 4, 5]);
+  const turn = (o: number) => {
+    const out = new Uint8Array(6);
+    native!.orient(src, 3, 2, 1, o, out);
+    return Array.from(out);
+  };
+  assert.deepEqual(turn(2), [2, 1, 0, 5, 4, 3]);
+  assert.deepEqual(turn(3), [5, 4, 3, 2, 1, 0]);
+  assert.deepEqual(turn(4), [3, 4, 5, 0, 1, 2]);
+  assert.deepEqual(turn(5), [0, 3, 1, 4, 2, 5]);
+  assert.deepEqual(turn(6), [3, 0, 4, 1, 5, 2]);
+  assert.deepEqual(turn(7), [5, 2, 4, 1, 3, 0]);
+  assert.deepEqual(turn(8), [2, 5, 1, 4, 0, 3]);
+  // Three channels move together.
+  const rgb = Uint8Array.from([1, 2, 3, 4, 5, 6]); // 2×1
+  const out = new Uint8Array(6);
+  native!.orient(rgb, 2, 1, 3, 6, out); // → 1×2
+  assert.deepEqual(Array.from(out), [1, 2, 3, 4, 5, 6]);
+  native!.orient(rgb, 2, 1, 3, 2, out);
+  assert.deepEqual(Array.from(out), [4, 5, 6, 1, 2, 3]);
+});

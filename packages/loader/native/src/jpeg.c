@@ -330,13 +330,53 @@ static napi_value resample(napi_env env, napi_callback_info info) {
   return undef;
 }
 
+/* orient(src, w, h, c, orientation, dst): EXIF orientation 2..8 applied into dst (same size), as orient.ts does. */
+static napi_value orient_px(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6], undef;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_get_undefined(env, &undef);
+  unsigned char *src = NULL, *dst = NULL;
+  size_t ns = 0, nd = 0;
+  int32_t w = 0, h = 0, c = 0, o = 1;
+  if (argc < 6 || !get_buffer(env, argv[0], &src, &ns) || !get_buffer(env, argv[5], &dst, &nd)) return undef;
+  napi_get_value_int32(env, argv[1], &w);
+  napi_get_value_int32(env, argv[2], &h);
+  napi_get_value_int32(env, argv[3], &c);
+  napi_get_value_int32(env, argv[4], &o);
+  size_t total = (size_t)w * (size_t)h * (size_t)c;
+  if (w <= 0 || h <= 0 || c <= 0 || ns < total || nd < total) return undef;
+  int swap = o >= 5;
+  int ow = swap ? h : w, oh = swap ? w : h;
+  for (int y = 0; y < oh; y++) {
+    for (int x = 0; x < ow; x++) {
+      int sx, sy;
+      switch (o) {
+        case 2: sx = w - 1 - x; sy = y; break;
+        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
+        case 4: sx = x; sy = h - 1 - y; break;
+        case 5: sx = y; sy = x; break;
+        case 6: sx = y; sy = h - 1 - x; break;
+        case 7: sx = w - 1 - y; sy = h - 1 - x; break;
+        case 8: sx = w - 1 - y; sy = x; break;
+        default: sx = x; sy = y;
+      }
+      const unsigned char *sp = src + ((size_t)sy * (size_t)w + (size_t)sx) * (size_t)c;
+      unsigned char *dp = dst + ((size_t)y * (size_t)ow + (size_t)x) * (size_t)c;
+      for (int k = 0; k < c; k++) dp[k] = sp[k];
+    }
+  }
+  return undef;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"jpegInfo", NULL, jpeg_info, NULL, NULL, NULL, napi_default, NULL},
       {"jpegDecode", NULL, jpeg_decode, NULL, NULL, NULL, napi_default, NULL},
       {"resample", NULL, resample, NULL, NULL, NULL, napi_default, NULL},
+      {"orient", NULL, orient_px, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 

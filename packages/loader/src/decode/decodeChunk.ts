@@ -13,7 +13,6 @@ import type { DecodedChunk, DecodeInput, DecodeOptions } from './decodeOptions.t
 import { decodeSmallPng, isPng, SMALL_PNG_MAX_PIXELS } from './decodeSmallPng.ts';
 import { describeError } from './describeError.ts';
 import { native } from './native.ts';
-import { orient } from './orient.ts';
 import { fitGeometry, resizeRaw } from './resizeRaw.ts';
 
 const WHITE = { r: 255, g: 255, b: 255 };
@@ -111,8 +110,14 @@ function nativeJpeg(buf: Uint8Array, o: DecodeOptions, out: Uint8Array, at: numb
   const dec = native.jpegDecode(buf, scale, o.channels === 1 ? 1 : 0, 0, scratch(need));
   if (!dec) return false;
   const [dw, dh] = dec;
-  const px = orient(scratchBuf.subarray(0, dw * dh * o.channels), dw, dh, o.channels, orientation);
-  resizeRaw(px.pixels, px.width, px.height, o.channels, out, at, o.width, o.height, o.fit, o.kernel);
+  let px = scratchBuf.subarray(0, dw * dh * o.channels);
+  if (orientation > 1) {
+    const turned = new Uint8Array(px.length);
+    native.orient(px, dw, dh, o.channels, orientation, turned);
+    px = turned;
+  }
+  const [pw, ph] = swap ? [dh, dw] : [dw, dh];
+  resizeRaw(px, pw, ph, o.channels, out, at, o.width, o.height, o.fit, o.kernel);
   return true;
 }
 
