@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeSmallPng } from '../src/decode/decodeSmallPng.ts';
 import { openImages, writeImages } from '../src/index.ts';
-import { formatZoo, pixelAt, QUADRANTS, tmp, writeTree } from './fixtures.ts';
+import { formatZoo, pixelAt, QUADRANTS, quadrant, tmp, writeTree } from './fixtures.ts';
 
 const WHITE = [255, 255, 255];
 const GRAYS = [10, 90, 170, 250];
@@ -131,4 +131,57 @@ test('the 16-bit fixtures really are 16-bit PNGs (gray and RGB)', async () => {
   assert.deepEqual([zoo['f_gray16.png'][24], zoo['f_gray16.png'][25]], [16, 0]);
   assert.deepEqual([zoo['c16.png'][24], zoo['c16.png'][25]], [16, 2]);
   assert.equal(zoo['d_palette.png'][25], 3);
+});
+
+test('JPEG variants: grayscale, progressive, CMYK, non-sRGB ICC and a large photo shrunk 1/8 all decode right', async () => {
+  const dir = await tmp();
+  const big = await quadrant(2000, 1500)
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  await writeTree(dir, {
+    'j/gray.jpg': await quadrant(32, 32, [
+      [10, 10, 10],
+      [90, 90, 90],
+      [170, 170, 170],
+      [250, 250, 250],
+    ])
+      .toColourspace('b-w')
+      .jpeg({ quality: 100 })
+      .toBuffer(),
+    'j/progressive.jpg': await quadrant(32, 32).jpeg({ quality: 100, progressive: true, chromaSubsampling: '4:4:4' }).toBuffer(),
+    'j/cmyk.jpg': await quadrant(32, 32).toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer(),
+    'j/p3.jpg': await quadrant(32, 32).withIccProfile('p3').jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer(),
+    'j/zbig.jpg': big,
+  });
+  const out = path.join(dir, 'j.arrow');
+  const s = await writeImages(out, { folder: dir }, { size: 16, fit: 'fill' });
+  assert.equal(s.rows, 5, JSON.stringify(s.badFiles));
+  const f = await openImages(out);
+  const { pixels } = await f.readRows([0, 1, 2, 3, 4]);
+  const names = await f.paths();
+  const at = (row: number, x: number, y: number) => pixelAt(pixels, row * 768, 16, 3, x, y);
+  const near = (got: number[], want: number[], tol: number, what: string) =>
+    got.forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= tol, `${what}: got ${got}, want ${want}`));
+  for (const [row, name] of names.entries()) {
+    if (name.endsWith('gray.jpg')) {
+      near(at(row, 4, 4), [10, 10, 10], 3, name);
+      near(at(row, 12, 12), [250, 250, 250], 3, name);
+      continue;
+    }
+    // CMYK and a Display-P3 profile are colour-managed (by sharp, which these go to): compare with sharp's own result.
+    const managed = name.includes('cmyk') || name.includes('p3');
+    const ref = managed
+      ? await sharp(path.join(dir, name)).resize(16, 16, { fit: 'fill' }).toColourspace('srgb').raw().toBuffer()
+      : undefined;
+    [
+      [4, 4],
+      [12, 4],
+      [4, 12],
+      [12, 12],
+    ].forEach(([x, y], q) => {
+      const want = ref ? pixelAt(ref, 0, 16, 3, x, y) : QUADRANTS[q];
+      near(at(row, x, y), want, managed ? 3 : 6, `${name} quadrant ${q}`);
+    });
+  }
+  await f.close();
 });
