@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectOneOf, TripletkitError } from '@tripletkit/common';
+import { loadNativeGemm } from './nativeGemm.ts';
 import { registerWasmTrainingKernels } from './wasmKernels.ts';
 
 /** What `--backend` accepts. */
@@ -95,7 +96,11 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   if (choice === 'wasm' || choice === 'auto') {
     try {
       await useWasm();
-      current = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', description: 'wasm (XNNPACK SIMD)' };
+      const native = loadNativeGemm();
+      const conv = native.addon
+        ? `native ${native.addon.info().isa} convolutions`
+        : `wasm convolutions; native addon ${native.reason}`;
+      current = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', description: `wasm (XNNPACK SIMD, ${conv})` };
       return current;
     } catch (err) {
       if (choice === 'wasm') {

@@ -7,6 +7,7 @@
  * faster than any JS loop. Each kernel is checked numerically against the cpu backend in test/wasmKernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { loadNativeGemm, type NativeGemm } from './nativeGemm.ts';
 import { columnSumsInto, heapF32, im2colTInto, maxPoolGradInto, type WasmBackendLike } from './wasmHeap.ts';
 
 type Info = tf.TensorInfo;
@@ -58,6 +59,114 @@ function im2colT(s: KernelScope, x: Info, info: tf.backend_util.Conv2DInfo): Inf
   return out;
 }
 
+/** Byte offset of a tensor on the wasm heap. */
+function offsetOf(b: WasmBackendLike, t: Info): number {
+  return b.dataIdMap.get(t.dataId).memoryOffset;
+}
+
+let nativeAddon: NativeGemm | undefined;
+let wasmConv2D: tf.KernelFunc | undefined;
+
+/** Forward convolution (NHWC) as a native implicit GEMM. */
+function conv2DNative(args: KernelArgs): Info {
+  const { x, filter } = args.inputs as { x: Info; filter: Info };
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as tf.Conv2DAttrs;
+  const addon = nativeAddon;
+  if (!addon || dataFormat === 'NCHW' || x.dtype !== 'float32' || !wasmConv2D) {
+    if (!wasmConv2D) throw new Error('wasm Conv2D is missing');
+    return wasmConv2D(args) as Info;
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+  );
+  const b = args.backend as unknown as WasmBackendLike;
+  const out = b.makeOutput(info.outShape, 'float32');
+  const heap = b.wasm.HEAPU8.buffer as ArrayBuffer;
+  addon.conv2d(
+    heap,
+    offsetOf(b, x),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    heap,
+    offsetOf(b, filter),
+    info.filterHeight,
+    info.filterWidth,
+    info.outChannels,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.outHeight,
+    info.outWidth,
+    heap,
+    offsetOf(b, out),
+  );
+  return out;
+}
+
+/** Filter gradient as native im2col + one GEMM with a transposed left operand: colsᵀ·dy. */
+function conv2DBackpropFilterNative(
+  addon: NativeGemm,
+  b: WasmBackendLike,
+  x: Info,
+  dy: Info,
+  info: tf.backend_util.Conv2DInfo,
+  filterShape: number[],
+): Info {
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const out = b.makeOutput(filterShape, 'float32');
+  const cols = b.makeOutput([rows, k], 'float32');
+  addon.im2col(
+    b.wasm.HEAPU8.buffer as ArrayBuffer,
+    offsetOf(b, x),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.outHeight,
+    info.outWidth,
+    b.wasm.HEAPU8.buffer as ArrayBuffer,
+    offsetOf(b, cols),
+  );
+  const heap = b.wasm.HEAPU8.buffer as ArrayBuffer;
+  addon.sgemm(
+    1,
+    k,
+    info.outChannels,
+    rows,
+    heap,
+    offsetOf(b, cols),
+    k,
+    heap,
+    offsetOf(b, dy),
+    info.outChannels,
+    heap,
+    offsetOf(b, out),
+    info.outChannels,
+    0,
+  );
+  b.disposeData(cols.dataId);
+  return out;
+}
+
 function conv2DBackpropFilter(args: KernelArgs): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
@@ -72,6 +181,16 @@ function conv2DBackpropFilter(args: KernelArgs): Info {
     pad,
     dimRoundingMode,
   );
+  if (nativeAddon && x.dtype === 'float32') {
+    return conv2DBackpropFilterNative(
+      nativeAddon,
+      args.backend as unknown as WasmBackendLike,
+      x,
+      dy,
+      info,
+      filterShape,
+    );
+  }
   const colsT = im2colT(s, x, info);
   const n = info.batchSize * info.outHeight * info.outWidth;
   // [K, N] · [N, Co] = [K, Co]; BatchMatMul wants rank 3.
@@ -397,6 +516,9 @@ export function registerWasmTrainingKernels(): void {
   const add = (kernelName: string, kernelFunc: tf.KernelFunc) => {
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   };
+  // The native GEMM addon, when built, runs the convolutions (forward, and through it the input gradient).
+  nativeAddon = loadNativeGemm().addon;
+  if (nativeAddon) wasmConv2D = override(tf.Conv2D, conv2DNative as tf.KernelFunc);
   // Faster versions of kernels wasm has (each falls back to the original outside the cases it speeds up).
   nativeBackpropInput = override(tf.Conv2DBackpropInput, conv2DBackpropInput as tf.KernelFunc);
   nativeBatchMatMul = override(tf.BatchMatMul, batchMatMul as tf.KernelFunc);

@@ -1,0 +1,254 @@
+/*
+ * tripletkit trainer native kernels: single-precision GEMM (C = A·B or C = Aᵀ·B, row-major, optional accumulate)
+ * and NHWC im2col, called by the wasm backend's convolution kernels on the wasm heap (its ArrayBuffer is passed in,
+ * so no copies). One thread: the trainer runs one worker thread per core.
+ *
+ * The micro-kernel is an outer product over the reduction index: for each k, MR scalars of A are broadcast and
+ * multiplied into NR columns of B. A's element (i, k) is at a[i*sai + k*sak], so the same kernel serves A and Aᵀ
+ * (the filter gradient needs colsᵀ·dy) without a transpose. K is blocked so a KC×NR panel of B stays in cache.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+/* TK_NO_AVX512 / TK_NO_SIMD: fallbacks for compilers without those intrinsics (see scripts/build-native.mjs). */
+#if defined(__x86_64__) && !defined(TK_NO_SIMD)
+#define TK_X86 1
+#include <immintrin.h>
+#if !defined(TK_NO_AVX512)
+#define TK_AVX512 1
+#endif
+#endif
+
+#define KC 256
+
+static void block_scalar(int mr, int nr, int kc, const float *a, long sai, long sak, const float *b, long ldb,
+                         float *c, long ldc) {
+  for (int i = 0; i < mr; i++) {
+    for (int j = 0; j < nr; j++) {
+      float s = 0;
+      for (int k = 0; k < kc; k++) s += a[i * sai + k * sak] * b[k * ldb + j];
+      c[i * ldc + j] += s;
+    }
+  }
+}
+
+#if TK_AVX512
+/* 8 rows × 32 columns (16 zmm accumulators), masked for the last columns. */
+__attribute__((target("avx512f"))) static void block_avx512(int mr, int nr, int kc, const float *a, long sai, long sak,
+                                                            const float *b, long ldb, float *c, long ldc) {
+  __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
+  __mmask16 m1 = nr >= 32 ? 0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+  __m512 acc[12][2];
+  for (int i = 0; i < 12; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+  if (mr == 8) {
+    for (int k = 0; k < kc; k++) {
+      const float *bk = b + k * ldb;
+      __m512 b0 = _mm512_maskz_loadu_ps(m0, bk);
+      __m512 b1 = _mm512_maskz_loadu_ps(m1, bk + 16);
+      const float *ak = a + k * sak;
+#define ROW(i)                                                   \
+  {                                                              \
+    __m512 av = _mm512_set1_ps(ak[(i) * sai]);                   \
+    acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);              \
+    acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);              \
+  }
+      ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5) ROW(6) ROW(7)
+#undef ROW
+    }
+  } else {
+    for (int k = 0; k < kc; k++) {
+      const float *bk = b + k * ldb;
+      __m512 b0 = _mm512_maskz_loadu_ps(m0, bk);
+      __m512 b1 = _mm512_maskz_loadu_ps(m1, bk + 16);
+      const float *ak = a + k * sak;
+      for (int i = 0; i < mr; i++) {
+        __m512 av = _mm512_set1_ps(ak[i * sai]);
+        acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
+      }
+    }
+  }
+  for (int i = 0; i < mr; i++) {
+    float *ci = c + i * ldc;
+    _mm512_mask_storeu_ps(ci, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, ci), acc[i][0]));
+    if (m1) _mm512_mask_storeu_ps(ci + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, ci + 16), acc[i][1]));
+  }
+}
+
+#endif
+
+#if TK_X86
+/* 6 rows × 16 columns (two ymm per row); partial column blocks go to the scalar kernel. */
+__attribute__((target("avx2,fma"))) static void block_avx2(int mr, int nr, int kc, const float *a, long sai, long sak,
+                                                           const float *b, long ldb, float *c, long ldc) {
+  if (nr != 16) {
+    block_scalar(mr, nr, kc, a, sai, sak, b, ldb, c, ldc);
+    return;
+  }
+  __m256 acc[6][2];
+  for (int i = 0; i < 6; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+  for (int k = 0; k < kc; k++) {
+    const float *bk = b + k * ldb;
+    __m256 b0 = _mm256_loadu_ps(bk);
+    __m256 b1 = _mm256_loadu_ps(bk + 8);
+    const float *ak = a + k * sak;
+    for (int i = 0; i < mr; i++) {
+      __m256 av = _mm256_set1_ps(ak[i * sai]);
+      acc[i][0] = _mm256_fmadd_ps(av, b0, acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps(av, b1, acc[i][1]);
+    }
+  }
+  for (int i = 0; i < mr; i++) {
+    float *ci = c + i * ldc;
+    _mm256_storeu_ps(ci, _mm256_add_ps(_mm256_loadu_ps(ci), acc[i][0]));
+    _mm256_storeu_ps(ci + 8, _mm256_add_ps(_mm256_loadu_ps(ci + 8), acc[i][1]));
+  }
+}
+#endif
+
+/* 2 = avx512, 1 = avx2, 0 = scalar */
+int tk_isa(void) {
+#if TK_X86
+  __builtin_cpu_init();
+#if TK_AVX512
+  if (__builtin_cpu_supports("avx512f")) return 2;
+#endif
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
+#endif
+  return 0;
+}
+
+/*
+ * C[M×N] (+)= op(A)·B. transA = 0: A is M×K (lda); transA = 1: A is K×M (lda), i.e. C = Aᵀ·B. B is K×N (ldb).
+ */
+void tk_sgemm(int isa, int transA, int M, int N, int K, const float *a, long lda, const float *b, long ldb, float *c,
+              long ldc, int accumulate) {
+  if (!accumulate)
+    for (int i = 0; i < M; i++) memset(c + (long)i * ldc, 0, sizeof(float) * N);
+  long sai = transA ? 1 : lda;
+  long sak = transA ? lda : 1;
+  int MR = isa == 2 ? 8 : isa == 1 ? 6 : 4;
+  int NR = isa == 2 ? 32 : isa == 1 ? 16 : 16;
+  for (int n0 = 0; n0 < N; n0 += NR) {
+    int nr = N - n0 < NR ? N - n0 : NR;
+    for (int k0 = 0; k0 < K; k0 += KC) {
+      int kc = K - k0 < KC ? K - k0 : KC;
+      const float *bp = b + (long)k0 * ldb + n0;
+      for (int m0 = 0; m0 < M; m0 += MR) {
+        int mr = M - m0 < MR ? M - m0 : MR;
+        const float *ap = a + (long)m0 * sai + (long)k0 * sak;
+        float *cp = c + (long)m0 * ldc + n0;
+#if TK_AVX512
+        if (isa == 2) {
+          block_avx512(mr, nr, kc, ap, sai, sak, bp, ldb, cp, ldc);
+          continue;
+        }
+#endif
+#if TK_X86
+        if (isa == 1) {
+          block_avx2(mr, nr, kc, ap, sai, sak, bp, ldb, cp, ldc);
+          continue;
+        }
+#endif
+        block_scalar(mr, nr, kc, ap, sai, sak, bp, ldb, cp, ldc);
+      }
+    }
+  }
+}
+
+/*
+ * im2col of an NHWC tensor: out[((b·OH + oy)·OW + ox), (fh·FW + fw)·C + c] = x[b, oy·sh + fh·dh − top,
+ * ox·sw + fw·dw − left, c], 0 outside. Each tap copies C contiguous floats.
+ */
+void tk_im2col(const float *x, int B, int H, int W, int C, int FH, int FW, int sh, int sw, int dh, int dw, int top,
+               int left, int OH, int OW, float *out) {
+  long row = (long)FH * FW * C;
+  for (int b = 0; b < B; b++) {
+    const float *xb = x + (long)b * H * W * C;
+    for (int oy = 0; oy < OH; oy++) {
+      for (int ox = 0; ox < OW; ox++) {
+        float *o = out + (((long)b * OH + oy) * OW + ox) * row;
+        for (int fh = 0; fh < FH; fh++) {
+          int iy = oy * sh + fh * dh - top;
+          for (int fw = 0; fw < FW; fw++) {
+            int ix = ox * sw + fw * dw - left;
+            float *dst = o + ((long)fh * FW + fw) * C;
+            if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+              memset(dst, 0, sizeof(float) * C);
+            else
+              memcpy(dst, xb + ((long)iy * W + ix) * C, sizeof(float) * C);
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Forward NHWC convolution as an implicit GEMM (no im2col matrix): the input is zero-padded once, then for every run
+ * of MR output pixels along a row and every filter tap, the MR input pixels form an MR×C block of A with row stride
+ * sw·C, multiplied into the tap's C×Co slice of the filter and accumulated into the outputs (still in L1).
+ * Returns 0, or -1 when the padded copy cannot be allocated.
+ */
+int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *w, int FH, int FW, int Co, int sh, int sw,
+              int dh, int dw, int top, int left, int OH, int OW, float *out) {
+  int Hp = (OH - 1) * sh + (FH - 1) * dh + 1;
+  int Wp = (OW - 1) * sw + (FW - 1) * dw + 1;
+  float *xp = malloc(sizeof(float) * (size_t)B * Hp * Wp * C);
+  if (!xp) return -1;
+  for (int b = 0; b < B; b++) {
+    for (int y = 0; y < Hp; y++) {
+      float *dst = xp + (((long)b * Hp + y) * Wp) * C;
+      int iy = y - top;
+      if (iy < 0 || iy >= H) {
+        memset(dst, 0, sizeof(float) * (size_t)Wp * C);
+        continue;
+      }
+      for (int xx = 0; xx < Wp; xx++) {
+        int ix = xx - left;
+        if (ix < 0 || ix >= W)
+          memset(dst + (long)xx * C, 0, sizeof(float) * C);
+        else
+          memcpy(dst + (long)xx * C, x + (((long)b * H + iy) * W + ix) * C, sizeof(float) * C);
+      }
+    }
+  }
+  memset(out, 0, sizeof(float) * (size_t)B * OH * OW * Co);
+  int MR = isa == 2 ? 8 : isa == 1 ? 6 : 4;
+  int NR = isa == 2 ? 32 : 16;
+  for (int b = 0; b < B; b++) {
+    for (int oy = 0; oy < OH; oy++) {
+      for (int ox0 = 0; ox0 < OW; ox0 += MR) {
+        int mr = OW - ox0 < MR ? OW - ox0 : MR;
+        float *cp = out + (((long)b * OH + oy) * OW + ox0) * Co;
+        for (int n0 = 0; n0 < Co; n0 += NR) {
+          int nr = Co - n0 < NR ? Co - n0 : NR;
+          for (int fh = 0; fh < FH; fh++) {
+            for (int fw = 0; fw < FW; fw++) {
+              const float *ap = xp + (((long)b * Hp + oy * sh + fh * dh) * Wp + (long)ox0 * sw + fw * dw) * C;
+              const float *bp = w + ((long)(fh * FW + fw) * C) * Co + n0;
+              for (int k0 = 0; k0 < C; k0 += KC) {
+                int kc = C - k0 < KC ? C - k0 : KC;
+#if TK_AVX512
+                if (isa == 2) {
+                  block_avx512(mr, nr, kc, ap + k0, (long)sw * C, 1, bp + (long)k0 * Co, Co, cp + n0, Co);
+                  continue;
+                }
+#endif
+#if TK_X86
+                if (isa == 1) {
+                  block_avx2(mr, nr, kc, ap + k0, (long)sw * C, 1, bp + (long)k0 * Co, Co, cp + n0, Co);
+                  continue;
+                }
+#endif
+                block_scalar(mr, nr, kc, ap + k0, (long)sw * C, 1, bp + (long)k0 * Co, Co, cp + n0, Co);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  free(xp);
+  return 0;
+}

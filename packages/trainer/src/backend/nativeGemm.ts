@@ -1,0 +1,104 @@
+/**
+ * The optional native GEMM/im2col addon (packages/trainer/native, compiled at install by scripts/build-native.mjs
+ * with the system C compiler; AVX-512, AVX2+FMA or scalar chosen by cpuid). It runs the convolutions of the wasm
+ * backend about twice as fast as wasm's SIMD (which has no FMA and 128-bit vectors), working in place on the wasm
+ * heap. Absent or disabled (TRIPLETKIT_TRAINER_NATIVE=0), the wasm kernels are used unchanged.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** What native/src/addon.c exports. Buffers are (ArrayBuffer, byteOffset) pairs. */
+export interface NativeGemm {
+  /** C[M×N] (+)= op(A)·B, row-major; transA 1: A is K×M. */
+  sgemm(
+    transA: number,
+    m: number,
+    n: number,
+    k: number,
+    aBuf: ArrayBuffer,
+    aOff: number,
+    lda: number,
+    bBuf: ArrayBuffer,
+    bOff: number,
+    ldb: number,
+    cBuf: ArrayBuffer,
+    cOff: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
+  /** NHWC im2col: out[(b·OH+oy)·OW+ox][(fh·FW+fw)·C+c]. */
+  im2col(
+    xBuf: ArrayBuffer,
+    xOff: number,
+    b: number,
+    h: number,
+    w: number,
+    c: number,
+    fh: number,
+    fw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    top: number,
+    left: number,
+    oh: number,
+    ow: number,
+    outBuf: ArrayBuffer,
+    outOff: number,
+  ): void;
+  /** Forward NHWC convolution as an implicit GEMM (no im2col matrix). */
+  conv2d(
+    xBuf: ArrayBuffer,
+    xOff: number,
+    b: number,
+    h: number,
+    w: number,
+    c: number,
+    wBuf: ArrayBuffer,
+    wOff: number,
+    fh: number,
+    fw: number,
+    co: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    top: number,
+    left: number,
+    oh: number,
+    ow: number,
+    outBuf: ArrayBuffer,
+    outOff: number,
+  ): void;
+  info(): { isa: string; version: number };
+}
+
+const VERSION = 2;
+const NATIVE_PATH = fileURLToPath(new URL('../../native/dist/tripletkit_gemm.node', import.meta.url));
+
+let loaded: { addon?: NativeGemm; reason?: string } | undefined;
+
+/**
+ * The addon, or undefined with the reason (never throws).
+ *
+ * @example
+ * const { addon, reason } = loadNativeGemm();
+ */
+export function loadNativeGemm(): { addon?: NativeGemm; reason?: string } {
+  if (loaded) return loaded;
+  if (process.env.TRIPLETKIT_TRAINER_NATIVE === '0') {
+    loaded = { reason: 'disabled by TRIPLETKIT_TRAINER_NATIVE=0' };
+  } else if (!existsSync(NATIVE_PATH)) {
+    loaded = { reason: 'not built (run `pnpm --filter @tripletkit/trainer build` with a C compiler)' };
+  } else {
+    try {
+      const addon = createRequire(import.meta.url)(NATIVE_PATH) as NativeGemm;
+      loaded = addon.info().version === VERSION ? { addon } : { reason: 'stale build; rebuild it' };
+    } catch (err) {
+      loaded = { reason: `failed to load: ${(err as Error).message.split('\n')[0]}` };
+    }
+  }
+  return loaded;
+}
