@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildEncoder, computeStep, lossDenominator, onlineEpoch, selectBackend } from '../src/index.ts';
 import { WorkerEngine } from '../src/parallel/workerEngine.ts';
@@ -36,23 +37,30 @@ def step():
     loss = l.sum() / max(int((l > 0).sum()), 1)
     opt.zero_grad(); loss.backward(); opt.step()
 for _ in range(${WARMUP}): step()
-t = time.perf_counter()
+t = time.perf_counter(); c = time.process_time()
 for _ in range(${STEPS}): step()
-print(128 * ${STEPS} / (time.perf_counter() - t))
+print(128 * ${STEPS} / (time.perf_counter() - t), 128 * ${STEPS} / (time.process_time() - c))
 `;
 
-function pytorch(): number | undefined {
+/** Wall-clock images/s, and images per CPU-second (all threads): the second is far less sensitive to other load. */
+interface Rate {
+  rate: number;
+  perCpu: number;
+}
+
+function pytorch(): Rate | undefined {
   if (!existsSync('/usr/bin/python3')) return undefined;
   const r = spawnSync('/usr/bin/python3', ['-c', PY], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.log(`PyTorch peer skipped: ${r.stderr.trim().split('\n').pop()}`);
     return undefined;
   }
-  return Number(r.stdout.trim());
+  const [rate, perCpu] = r.stdout.trim().split(/\s+/).map(Number);
+  return { rate, perCpu };
 }
 
 /** images/s of tripletkit with `workers` data-parallel workers, 128 images per step in total. */
-async function tripletkit(workers: number): Promise<{ rate: number; backend: string }> {
+async function tripletkit(workers: number): Promise<Rate & { backend: string }> {
   const backend = await selectBackend('auto');
   const model = buildEncoder('small-cnn', { inputShape: [28, 28, 1], embeddingDim: 64, seed: 0 });
   const optimizer = tf.train.adam(1e-3);
@@ -101,8 +109,14 @@ async function tripletkit(workers: number): Promise<{ rate: number; backend: str
   try {
     for (let i = 0; i < WARMUP; i++) await step(i);
     const t0 = performance.now();
+    const c0 = process.cpuUsage(); // the whole process, worker threads included
     for (let i = 0; i < STEPS; i++) await step(i);
-    return { rate: (128 * STEPS) / ((performance.now() - t0) / 1000), backend: backend.description };
+    const cpu = process.cpuUsage(c0);
+    return {
+      rate: (128 * STEPS) / ((performance.now() - t0) / 1000),
+      perCpu: (128 * STEPS) / ((cpu.user + cpu.system) / 1e6),
+      backend: backend.description,
+    };
   } finally {
     await engine?.close();
     model.dispose();
@@ -114,17 +128,28 @@ export async function run(): Promise<void> {
   console.log(
     `trainer throughput: small-cnn, batch 128 (P×K ${P}×${K}), 28×28×1, ${STEPS} steps after ${WARMUP} warm-up`,
   );
+  const show = (r: Rate) => `${r.rate.toFixed(0)} images/s (${r.perCpu.toFixed(0)} images per CPU-second)`;
   const one = await tripletkit(1);
-  console.log(`tripletkit (${one.backend}, 1 worker): ${one.rate.toFixed(0)} images/s`);
+  console.log(`tripletkit (${one.backend}), 1 worker: ${show(one)}`);
   const two = await tripletkit(2);
-  console.log(`tripletkit (${two.backend}, 2 workers): ${two.rate.toFixed(0)} images/s`);
+  console.log(`tripletkit, 2 workers: ${show(two)}`);
   const pt = pytorch();
   if (pt === undefined) {
     console.log('PyTorch peer skipped: /usr/bin/python3 with torch not found (apt-get install python3-torch).');
     return;
   }
-  console.log(`PyTorch 2 threads: ${pt.toFixed(0)} images/s`);
+  console.log(`PyTorch 1.13, 2 threads: ${show(pt)}`);
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   console.log(
-    `ratio tripletkit / PyTorch: ${(one.rate / pt).toFixed(2)}× (1 worker), ${(two.rate / pt).toFixed(2)}× (2 workers)`,
+    `ratio tripletkit / PyTorch, wall clock: ${ratio(one.rate, pt.rate)} (1 worker), ${ratio(two.rate, pt.rate)} (2 workers)`,
   );
+  console.log(
+    `ratio per CPU-second (insensitive to other load): ${ratio(one.perCpu, pt.perCpu)} (1 worker), ${ratio(two.perCpu, pt.perCpu)} (2 workers)`,
+  );
+  const load = os.loadavg()[0];
+  if (load > os.availableParallelism()) {
+    console.log(
+      `note: load average ${load.toFixed(1)} on ${os.availableParallelism()} cores, so wall-clock rates are depressed.`,
+    );
+  }
 }

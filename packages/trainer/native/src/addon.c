@@ -14,7 +14,13 @@ void tk_im2col(const float *x, int B, int H, int W, int C, int FH, int FW, int s
 int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *w, int FH, int FW, int Co, int sh, int sw,
               int dh, int dw, int top, int left, int OH, int OW, float *out);
 
-#define TK_VERSION 2
+int tk_conv2d_filter_grad(int isa, const float *x, int B, int H, int W, int C, const float *dy, int FH, int FW, int Co,
+                          int sh, int sw, int dh, int dw, int top, int left, int OH, int OW, float *dwout);
+
+void tk_column_sums(const float *x, long n, int c, float *out);
+void tk_maxpool2x2_grad(const float *x, const float *dy, float *dx, int B, int OH, int OW, int C);
+
+#define TK_VERSION 4
 static int isa = -1;
 
 static int64_t num(napi_env env, napi_value v) {
@@ -109,6 +115,72 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* conv2dFilterGrad(xBuf, xOff, B, H, W, C, dyBuf, dyOff, FH, FW, Co, sh, sw, dh, dw, top, left, OH, OW, outBuf, outOff)
+ * → true, or false when this CPU has no fast path (the caller falls back). */
+static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 21;
+  napi_value a[21];
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  if (argc != 21) {
+    napi_throw_type_error(env, NULL, "conv2dFilterGrad takes 21 arguments");
+    return NULL;
+  }
+  int B = (int)num(env, a[2]), H = (int)num(env, a[3]), W = (int)num(env, a[4]), C = (int)num(env, a[5]);
+  int v[11];
+  for (int i = 0; i < 11; i++) v[i] = (int)num(env, a[8 + i]);
+  int FH = v[0], FW = v[1], Co = v[2], OH = v[9], OW = v[10];
+  float *x = floats(env, a[0], a[1], (int64_t)B * H * W * C);
+  if (!x) return NULL;
+  float *dy = floats(env, a[6], a[7], (int64_t)B * OH * OW * Co);
+  if (!dy) return NULL;
+  float *out = floats(env, a[19], a[20], (int64_t)FH * FW * C * Co);
+  if (!out) return NULL;
+  if (isa < 0) isa = tk_isa();
+  int r = tk_conv2d_filter_grad(isa, x, B, H, W, C, dy, FH, FW, Co, v[3], v[4], v[5], v[6], v[7], v[8], OH, OW, out);
+  if (r == -1) napi_throw_error(env, NULL, "out of memory for the padded convolution input");
+  napi_value res;
+  napi_get_boolean(env, r == 0, &res);
+  return res;
+}
+
+/* columnSums(xBuf, xOff, n, c, outBuf, outOff) */
+static napi_value column_sums(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  if (argc != 6) {
+    napi_throw_type_error(env, NULL, "columnSums takes 6 arguments");
+    return NULL;
+  }
+  int64_t n = num(env, a[2]), c = num(env, a[3]);
+  float *x = floats(env, a[0], a[1], n * c);
+  if (!x) return NULL;
+  float *out = floats(env, a[4], a[5], c);
+  if (!out) return NULL;
+  tk_column_sums(x, (long)n, (int)c, out);
+  return NULL;
+}
+
+/* maxPool2x2Grad(xBuf, xOff, dyBuf, dyOff, dxBuf, dxOff, B, OH, OW, C) */
+static napi_value maxpool_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value a[10];
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  if (argc != 10) {
+    napi_throw_type_error(env, NULL, "maxPool2x2Grad takes 10 arguments");
+    return NULL;
+  }
+  int64_t B = num(env, a[6]), OH = num(env, a[7]), OW = num(env, a[8]), C = num(env, a[9]);
+  float *x = floats(env, a[0], a[1], B * OH * OW * C * 4);
+  if (!x) return NULL;
+  float *dy = floats(env, a[2], a[3], B * OH * OW * C);
+  if (!dy) return NULL;
+  float *dx = floats(env, a[4], a[5], B * OH * OW * C * 4);
+  if (!dx) return NULL;
+  tk_maxpool2x2_grad(x, dy, dx, (int)B, (int)OH, (int)OW, (int)C);
+  return NULL;
+}
+
 static napi_value info_fn(napi_env env, napi_callback_info info) {
   (void)info;
   if (isa < 0) isa = tk_isa();
@@ -129,6 +201,12 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "im2col", f);
   napi_create_function(env, "conv2d", NAPI_AUTO_LENGTH, conv2d, NULL, &f);
   napi_set_named_property(env, exports, "conv2d", f);
+  napi_create_function(env, "conv2dFilterGrad", NAPI_AUTO_LENGTH, conv2d_filter_grad, NULL, &f);
+  napi_set_named_property(env, exports, "conv2dFilterGrad", f);
+  napi_create_function(env, "columnSums", NAPI_AUTO_LENGTH, column_sums, NULL, &f);
+  napi_set_named_property(env, exports, "columnSums", f);
+  napi_create_function(env, "maxPool2x2Grad", NAPI_AUTO_LENGTH, maxpool_grad, NULL, &f);
+  napi_set_named_property(env, exports, "maxPool2x2Grad", f);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, info_fn, NULL, &f);
   napi_set_named_property(env, exports, "info", f);
   return exports;

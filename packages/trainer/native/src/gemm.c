@@ -190,12 +190,10 @@ void tk_im2col(const float *x, int B, int H, int W, int C, int FH, int FW, int s
  * sw·C, multiplied into the tap's C×Co slice of the filter and accumulated into the outputs (still in L1).
  * Returns 0, or -1 when the padded copy cannot be allocated.
  */
-int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *w, int FH, int FW, int Co, int sh, int sw,
-              int dh, int dw, int top, int left, int OH, int OW, float *out) {
-  int Hp = (OH - 1) * sh + (FH - 1) * dh + 1;
-  int Wp = (OW - 1) * sw + (FW - 1) * dw + 1;
+/* x zero-padded to [B, Hp, Wp, C], the rows/columns a convolution reads (malloc'd; NULL when out of memory). */
+static float *pad_input(const float *x, int B, int H, int W, int C, int Hp, int Wp, int top, int left) {
   float *xp = malloc(sizeof(float) * (size_t)B * Hp * Wp * C);
-  if (!xp) return -1;
+  if (!xp) return NULL;
   for (int b = 0; b < B; b++) {
     for (int y = 0; y < Hp; y++) {
       float *dst = xp + (((long)b * Hp + y) * Wp) * C;
@@ -213,6 +211,15 @@ int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *
       }
     }
   }
+  return xp;
+}
+
+int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *w, int FH, int FW, int Co, int sh, int sw,
+              int dh, int dw, int top, int left, int OH, int OW, float *out) {
+  int Hp = (OH - 1) * sh + (FH - 1) * dh + 1;
+  int Wp = (OW - 1) * sw + (FW - 1) * dw + 1;
+  float *xp = pad_input(x, B, H, W, C, Hp, Wp, top, left);
+  if (!xp) return -1;
   memset(out, 0, sizeof(float) * (size_t)B * OH * OW * Co);
   int MR = isa == 2 ? 8 : isa == 1 ? 6 : 4;
   int NR = isa == 2 ? 32 : 16;
@@ -251,4 +258,119 @@ int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *
   }
   free(xp);
   return 0;
+}
+
+#if TK_AVX512
+/* dw[i][0..nr) += Σ_j a[base[j] + i] · g[j·ldg + 0..nr) for i < mr (≤ 8): one filter-gradient tile over pc pixels. */
+__attribute__((target("avx512f"))) static void fgrad_avx512(int mr, int nr, int pc, const float *a, const long *base,
+                                                            const float *g, long ldg, float *dw, long lddw) {
+  __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
+  __mmask16 m1 = nr >= 32 ? 0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+  __m512 acc[8][2];
+  for (int i = 0; i < 8; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+  for (int j = 0; j < pc; j++) {
+    const float *aj = a + base[j];
+    const float *gj = g + j * ldg;
+    __m512 b0 = _mm512_maskz_loadu_ps(m0, gj);
+    __m512 b1 = _mm512_maskz_loadu_ps(m1, gj + 16);
+    for (int i = 0; i < mr; i++) {
+      __m512 av = _mm512_set1_ps(aj[i]);
+      acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
+    }
+  }
+  for (int i = 0; i < mr; i++) {
+    float *d = dw + i * lddw;
+    _mm512_mask_storeu_ps(d, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, d), acc[i][0]));
+    if (m1) _mm512_mask_storeu_ps(d + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, d + 16), acc[i][1]));
+  }
+}
+#endif
+
+/*
+ * Filter gradient of an NHWC convolution without an im2col matrix: pixels are taken in chunks of 256 (their input and
+ * output-gradient rows stay in L2), and for each chunk every (tap, 8 input channels, 32 output channels) tile
+ * accumulates Σ x·dy in registers. AVX-512 only (returns -2 otherwise: the caller uses im2col + GEMM); -1 = no memory.
+ */
+int tk_conv2d_filter_grad(int isa, const float *x, int B, int H, int W, int C, const float *dy, int FH, int FW, int Co,
+                          int sh, int sw, int dh, int dw, int top, int left, int OH, int OW, float *dwout) {
+#if TK_AVX512
+  if (isa != 2) return -2;
+  int Hp = (OH - 1) * sh + (FH - 1) * dh + 1;
+  int Wp = (OW - 1) * sw + (FW - 1) * dw + 1;
+  float *xp = pad_input(x, B, H, W, C, Hp, Wp, top, left);
+  if (!xp) return -1;
+  enum { PC = 256 };
+  long base[PC];
+  memset(dwout, 0, sizeof(float) * (size_t)FH * FW * C * Co);
+  long P = (long)B * OH * OW;
+  for (long p0 = 0; p0 < P; p0 += PC) {
+    int pc = P - p0 < PC ? (int)(P - p0) : PC;
+    for (int j = 0; j < pc; j++) {
+      long p = p0 + j;
+      long b = p / ((long)OH * OW);
+      int r = (int)(p % ((long)OH * OW));
+      int oy = r / OW, ox = r % OW;
+      base[j] = ((b * Hp + (long)oy * sh) * Wp + (long)ox * sw) * C;
+    }
+    const float *g = dy + p0 * Co;
+    for (int fh = 0; fh < FH; fh++) {
+      for (int fw = 0; fw < FW; fw++) {
+        const float *xt = xp + ((long)fh * dh * Wp + (long)fw * dw) * C;
+        float *dt = dwout + (long)(fh * FW + fw) * C * Co;
+        for (int c0 = 0; c0 < C; c0 += 8) {
+          int mr = C - c0 < 8 ? C - c0 : 8;
+          for (int n0 = 0; n0 < Co; n0 += 32) {
+            int nr = Co - n0 < 32 ? Co - n0 : 32;
+            fgrad_avx512(mr, nr, pc, xt + c0, base, g + n0, Co, dt + (long)c0 * Co + n0, Co);
+          }
+        }
+      }
+    }
+  }
+  free(xp);
+  return 0;
+#else
+  (void)isa; (void)x; (void)B; (void)H; (void)W; (void)C; (void)dy; (void)FH; (void)FW; (void)Co; (void)sh; (void)sw;
+  (void)dh; (void)dw; (void)top; (void)left; (void)OH; (void)OW; (void)dwout;
+  return -2;
+#endif
+}
+
+/* Column sums of a row-major n×c matrix (bias gradients), float64 accumulation like the JS version. */
+void tk_column_sums(const float *x, long n, int c, float *out) {
+  double acc[c > 0 ? c : 1];
+  for (int j = 0; j < c; j++) acc[j] = 0;
+  for (long i = 0; i < n; i++) {
+    const float *r = x + i * c;
+    for (int j = 0; j < c; j++) acc[j] += r[j];
+  }
+  for (int j = 0; j < c; j++) out[j] = (float)acc[j];
+}
+
+/* 2×2/stride-2 max-pool gradient (NHWC, windows tile the input): first strict maximum in row-major order gets dy. */
+void tk_maxpool2x2_grad(const float *x, const float *dy, float *dx, int B, int OH, int OW, int C) {
+  long W = 2L * OW;
+  long g = 0;
+  for (int b = 0; b < B; b++) {
+    for (int oy = 0; oy < OH; oy++) {
+      for (int ox = 0; ox < OW; ox++, g += C) {
+        long p00 = (((long)b * 2 * OH + 2L * oy) * W + 2L * ox) * C;
+        long p01 = p00 + C, p10 = p00 + W * C, p11 = p10 + C;
+        for (int c = 0; c < C; c++) {
+          float v00 = x[p00 + c], v01 = x[p01 + c], v10 = x[p10 + c], v11 = x[p11 + c];
+          int k = v00 > -__builtin_inff() ? 0 : -1;
+          float m = k == 0 ? v00 : -__builtin_inff();
+          if (v01 > m) { m = v01; k = 1; }
+          if (v10 > m) { m = v10; k = 2; }
+          if (v11 > m) k = 3;
+          float d = dy[g + c];
+          dx[p00 + c] = k == 0 ? d : 0;
+          dx[p01 + c] = k == 1 ? d : 0;
+          dx[p10 + c] = k == 2 ? d : 0;
+          dx[p11 + c] = k == 3 ? d : 0;
+        }
+      }
+    }
+  }
 }

@@ -72,10 +72,26 @@ export interface NativeGemm {
     outBuf: ArrayBuffer,
     outOff: number,
   ): void;
+  /** Filter gradient without an im2col matrix; false when this CPU has no fast path for it. Same arguments as conv2d
+   * with dy in place of the filter and the filter gradient as output. */
+  conv2dFilterGrad(...args: Parameters<NativeGemm['conv2d']>): boolean;
+  columnSums(xBuf: ArrayBuffer, xOff: number, n: number, c: number, outBuf: ArrayBuffer, outOff: number): void;
+  maxPool2x2Grad(
+    xBuf: ArrayBuffer,
+    xOff: number,
+    dyBuf: ArrayBuffer,
+    dyOff: number,
+    dxBuf: ArrayBuffer,
+    dxOff: number,
+    b: number,
+    oh: number,
+    ow: number,
+    c: number,
+  ): void;
   info(): { isa: string; version: number };
 }
 
-const VERSION = 2;
+const VERSION = 4;
 const NATIVE_PATH = fileURLToPath(new URL('../../native/dist/tripletkit_gemm.node', import.meta.url));
 
 let loaded: { addon?: NativeGemm; reason?: string } | undefined;

@@ -113,7 +113,7 @@ function conv2DNative(args: KernelArgs): Info {
   return out;
 }
 
-/** Filter gradient as native im2col + one GEMM with a transposed left operand: colsᵀ·dy. */
+/** Filter gradient: native implicit kernel (AVX-512), else native im2col + one GEMM with a transposed left operand. */
 function conv2DBackpropFilterNative(
   addon: NativeGemm,
   b: WasmBackendLike,
@@ -125,6 +125,31 @@ function conv2DBackpropFilterNative(
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const out = b.makeOutput(filterShape, 'float32');
+  let heap = b.wasm.HEAPU8.buffer as ArrayBuffer;
+  const direct = addon.conv2dFilterGrad(
+    heap,
+    offsetOf(b, x),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    heap,
+    offsetOf(b, dy),
+    info.filterHeight,
+    info.filterWidth,
+    info.outChannels,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.outHeight,
+    info.outWidth,
+    heap,
+    offsetOf(b, out),
+  );
+  if (direct) return out;
   const cols = b.makeOutput([rows, k], 'float32');
   addon.im2col(
     b.wasm.HEAPU8.buffer as ArrayBuffer,
@@ -146,7 +171,7 @@ function conv2DBackpropFilterNative(
     b.wasm.HEAPU8.buffer as ArrayBuffer,
     offsetOf(b, cols),
   );
-  const heap = b.wasm.HEAPU8.buffer as ArrayBuffer;
+  heap = b.wasm.HEAPU8.buffer as ArrayBuffer;
   addon.sgemm(
     1,
     k,
@@ -440,6 +465,31 @@ function maxPoolGrad(args: KernelArgs): Info {
   );
   const b = args.backend as unknown as WasmBackendLike;
   const dx = b.makeOutput(input.shape, 'float32');
+  const tiles =
+    info.filterHeight === 2 &&
+    info.filterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.inHeight === 2 * info.outHeight &&
+    info.inWidth === 2 * info.outWidth;
+  if (nativeAddon && tiles) {
+    const heap = b.wasm.HEAPU8.buffer as ArrayBuffer;
+    nativeAddon.maxPool2x2Grad(
+      heap,
+      offsetOf(b, input),
+      heap,
+      offsetOf(b, dy),
+      heap,
+      offsetOf(b, dx),
+      info.batchSize,
+      info.outHeight,
+      info.outWidth,
+      info.inChannels,
+    );
+    return dx;
+  }
   maxPoolGradInto(heapF32(b, input), heapF32(b, dy), heapF32(b, dx), info);
   return dx;
 }
@@ -488,7 +538,12 @@ function sum(args: KernelArgs): Info {
   if (n < 64) return nativeSum(args) as Info;
   const b = args.backend as unknown as WasmBackendLike;
   const out = b.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, 'float32');
-  columnSumsInto(heapF32(b, x), n, c, heapF32(b, out));
+  if (nativeAddon) {
+    const heap = b.wasm.HEAPU8.buffer as ArrayBuffer;
+    nativeAddon.columnSums(heap, offsetOf(b, x), n, c, heap, offsetOf(b, out));
+  } else {
+    columnSumsInto(heapF32(b, x), n, c, heapF32(b, out));
+  }
   return out;
 }
 
