@@ -135,9 +135,7 @@ test('the 16-bit fixtures really are 16-bit PNGs (gray and RGB)', async () => {
 
 test('JPEG variants: grayscale, progressive, CMYK, non-sRGB ICC and a large photo shrunk 1/8 all decode right', async () => {
   const dir = await tmp();
-  const big = await quadrant(2000, 1500)
-    .jpeg({ quality: 85 })
-    .toBuffer();
+  const big = await quadrant(2000, 1500).jpeg({ quality: 85 }).toBuffer();
   await writeTree(dir, {
     'j/gray.jpg': await quadrant(32, 32, [
       [10, 10, 10],
@@ -148,9 +146,14 @@ test('JPEG variants: grayscale, progressive, CMYK, non-sRGB ICC and a large phot
       .toColourspace('b-w')
       .jpeg({ quality: 100 })
       .toBuffer(),
-    'j/progressive.jpg': await quadrant(32, 32).jpeg({ quality: 100, progressive: true, chromaSubsampling: '4:4:4' }).toBuffer(),
+    'j/progressive.jpg': await quadrant(32, 32)
+      .jpeg({ quality: 100, progressive: true, chromaSubsampling: '4:4:4' })
+      .toBuffer(),
     'j/cmyk.jpg': await quadrant(32, 32).toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer(),
-    'j/p3.jpg': await quadrant(32, 32).withIccProfile('p3').jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer(),
+    'j/p3.jpg': await quadrant(32, 32)
+      .withIccProfile('p3')
+      .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+      .toBuffer(),
     'j/zbig.jpg': big,
   });
   const out = path.join(dir, 'j.arrow');

@@ -19,6 +19,8 @@ import type { LoadOptions } from '../types.ts';
 export interface ResolvedOptions extends DecodeOptions {
   batchRows: number;
   concurrency: number;
+  /** True when the caller chose `concurrency` (then it is honoured even for small jobs). */
+  concurrencyExplicit: boolean;
   strict: boolean;
 }
 
@@ -88,6 +90,7 @@ export async function resolveOptions(options: LoadOptions, src: ResolvedSource):
       options.concurrency === undefined
         ? Math.max(1, cores)
         : expectPositiveInteger('concurrency', options.concurrency),
+    concurrencyExplicit: options.concurrency !== undefined,
     strict: options.strict === undefined ? false : expectBoolean('strict', options.strict),
   };
 }
