@@ -164,7 +164,9 @@ test('JPEG variants: grayscale, progressive, CMYK, non-sRGB ICC and a large phot
   const names = await f.paths();
   const at = (row: number, x: number, y: number) => pixelAt(pixels, row * 768, 16, 3, x, y);
   const near = (got: number[], want: number[], tol: number, what: string) =>
-    got.forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= tol, `${what}: got ${got}, want ${want}`));
+    got.forEach((v, k) => {
+      assert.ok(Math.abs(v - want[k]) <= tol, `${what}: got ${got}, want ${want}`);
+    });
   for (const [row, name] of names.entries()) {
     if (name.endsWith('gray.jpg')) {
       near(at(row, 4, 4), [10, 10, 10], 3, name);
