@@ -98,4 +98,14 @@ test('an images file read back by nodejs-polars has its columns intact', async (
   assert.equal(df.getColumn('path').toArray()[7], 'imgs-idx3-ubyte#7');
   const row7 = Array.from(df.getColumn('pixels').toArray()[7] as ArrayLike<number>);
   assert.deepEqual(row7, Array.from(pixels.subarray(7 * 30, 8 * 30)));
+  // The stream format (what Hugging Face datasets reads) too.
+  const stream = path.join(dir, 'p.stream.arrow');
+  await writeImages(stream, { idx: { images, labels } }, { width: 6, height: 5, batchRows: 16, format: 'stream' });
+  const ds = pl.readIPCStream(await fs.readFile(stream));
+  assert.deepEqual(ds.columns, ['pixels', 'label', 'path']);
+  assert.equal(ds.height, 40);
+  assert.deepEqual(
+    Array.from(ds.getColumn('pixels').toArray()[39] as ArrayLike<number>),
+    Array.from(pixels.subarray(39 * 30)),
+  );
 });
