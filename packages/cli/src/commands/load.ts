@@ -143,7 +143,7 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary>({
     }
   },
   summarize: (r) => [
-    `${r.rows} images (${r.width}×${r.height}×${r.channels}, ${r.classes.length} classes) → ${r.output} (${r.format}, ${r.batches} batches)`,
+    `${r.rows} images (${r.width}×${r.height}×${r.channels}, ${r.classes.length} classes) → ${r.output} (${r.format}, ${r.batches} batch${r.batches === 1 ? '' : 'es'})`,
     `${r.skipped} bad file${r.skipped === 1 ? '' : 's'} skipped${r.errorsPath ? ` (listed in ${r.errorsPath})` : ''}${r.ignored ? `, ${r.ignored} non-image files ignored` : ''}`,
     `${r.seconds.toFixed(2)} s, ${Math.round(r.imagesPerSecond)} images/s`,
   ],
