@@ -111,7 +111,11 @@ export function loadNativeGemm(): { addon?: NativeGemm; reason?: string } {
   } else {
     try {
       const addon = createRequire(import.meta.url)(NATIVE_PATH) as NativeGemm;
-      loaded = addon.info().version === VERSION ? { addon } : { reason: 'stale build; rebuild it' };
+      const info = addon.info();
+      if (info.version !== VERSION) loaded = { reason: 'stale build; rebuild it' };
+      // Scalar C loses to wasm's SIMD: only AVX2/AVX-512 builds are worth using.
+      else if (info.isa === 'scalar') loaded = { reason: 'built without SIMD for this CPU (wasm is faster)' };
+      else loaded = { addon };
     } catch (err) {
       loaded = { reason: `failed to load: ${(err as Error).message.split('\n')[0]}` };
     }
