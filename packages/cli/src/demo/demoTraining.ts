@@ -26,6 +26,9 @@ export interface DemoTraining {
   encoder: string;
   backend: string;
   dim: number;
+  /** Classes per batch (P) and images per class (K). */
+  p: number;
+  k: number;
   epochs: EpochPoint[];
   /** Held-out embeddings with the initial weights. */
   before: Float32Array;
@@ -90,6 +93,8 @@ export async function trainForDemo(o: DemoTrainingOptions): Promise<DemoTraining
   return {
     encoder,
     backend: result.backend,
+    p: P,
+    k: K,
     dim: after.dim,
     epochs: result.epochs.map((e) => {
       const m = mined.get(e.epoch);

@@ -230,7 +230,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       ['data', `${data.trainImages} training / ${data.testImages} held-out images, 28×28 grey, 10 classes`],
       ['split', `per class, seeded shuffle (seed ${seed}), ${Math.round(preset.testFraction * 100)}% held out`],
       ['encoder', `${training.encoder}, ${training.dim}-d L2-normalised embedding`],
-      ['training', `${epochs} epochs, online semi-hard, ${training.backend} backend`],
+      [
+        'training',
+        `${epochs} epochs, online semi-hard on P×K = ${training.p}×${training.k} batches, margin ${margin}, ${training.backend} backend`,
+      ],
       [
         'time',
         `export ${tExport.toFixed(1)} s · load ${tLoad.toFixed(1)} s · train ${training.trainSeconds.toFixed(1)} s · embed ${training.embedSeconds.toFixed(1)} s · evaluate ${tEval.toFixed(1)} s · mine ${tMine.toFixed(1)} s`,
