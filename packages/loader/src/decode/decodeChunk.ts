@@ -2,10 +2,11 @@
  * Decodes a chunk of images into one contiguous Uint8 buffer (n × H × W × C). Runs inside a worker thread (or the
  * main thread with concurrency 1); the result depends only on the inputs, never on timing.
  *
- * Paths: small PNGs and raw IDX pixels → tripletkit's decoder and resampler (no sharp pipeline, ~20× cheaper per
- * image); small images of other kinds → sharp decodes at native size, tripletkit resamples (same resampler, so a
- * small image gives the same pixels whichever decoder read it); everything else → one sharp pipeline (EXIF
- * auto-orient, alpha over white, resize with shrink-on-load, colourspace) straight to raw bytes.
+ * Paths: JPEGs → the native helpers (libjpeg-turbo decoding at a reduced DCT scale, then tripletkit's resampler) when
+ * built; small PNGs and raw IDX pixels → tripletkit's decoder and resampler (no sharp pipeline, ~20× cheaper per
+ * image); small PNGs that decoder declines → sharp decodes at native size, tripletkit resamples (same resampler, so a
+ * small PNG gives the same pixels whichever decoder read it); everything else, and every JPEG the native helpers
+ * decline → one sharp pipeline (EXIF auto-orient, alpha over white, resize with shrink-on-load, colourspace).
  */
 import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
