@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildEncoder, computeStep, lossDenominator, onlineEpoch, selectBackend } from '../src/index.ts';
+import { Adam, buildEncoder, computeStep, lossDenominator, onlineEpoch, selectBackend } from '../src/index.ts';
 import { WorkerEngine } from '../src/parallel/workerEngine.ts';
 
 const STEPS = 30;
@@ -63,7 +63,7 @@ function pytorch(): Rate | undefined {
 async function tripletkit(workers: number): Promise<Rate & { backend: string }> {
   const backend = await selectBackend('auto');
   const model = buildEncoder('small-cnn', { inputShape: [28, 28, 1], embeddingDim: 64, seed: 0 });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new Adam(1e-3);
   const labels = Int32Array.from({ length: 4096 }, (_, i) => i % 32);
   const pixels = Uint8Array.from({ length: 128 * 784 }, (_, i) => (i * 2654435761) >>> 24);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -77,16 +77,15 @@ async function tripletkit(workers: number): Promise<Rate & { backend: string }> 
     mining: 'batch-hard' as const,
   };
   const engine = workers > 1 ? await WorkerEngine.start(model, backend.name, config, workers) : undefined;
-  const apply = (grads: tf.Tensor[], active: number, count: number) => {
-    const denom = lossDenominator('nonzero-mean', active, count);
+  // The trainer's update: Adam on Float32Arrays, then the new weights into the model's variables.
+  const apply = (grads: Float32Array[], active: number, count: number) => {
+    const params = vars.map((v) => Float32Array.from(v.dataSync()));
+    optimizer.apply(params, grads, 1 / lossDenominator('nonzero-mean', active, count));
     tf.tidy(() => {
-      const named: Record<string, tf.Tensor> = {};
       vars.forEach((v, j) => {
-        named[v.name] = tf.div(grads[j], denom);
+        v.assign(tf.tensor(params[j], v.shape, 'float32'));
       });
-      optimizer.applyGradients(named as Parameters<typeof optimizer.applyGradients>[0]);
     });
-    tf.dispose(grads);
   };
   const step = async (i: number) => {
     const inputs = Array.from({ length: workers }, (_, w) => {
@@ -96,14 +95,15 @@ async function tripletkit(workers: number): Promise<Rate & { backend: string }> 
     if (engine) {
       const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
       const r = await engine.step(inputs, weights);
+      apply(r.grads, r.active, r.count);
+    } else {
+      const r = computeStep(model, inputs[0], config);
       apply(
-        r.grads.map((g, j) => tf.tensor(g, vars[j].shape, 'float32')),
+        r.grads.map((g) => g.dataSync() as Float32Array),
         r.active,
         r.count,
       );
-    } else {
-      const r = computeStep(model, inputs[0], config);
-      apply(r.grads, r.active, r.count);
+      tf.dispose(r.grads);
     }
   };
   try {

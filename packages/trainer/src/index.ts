@@ -30,14 +30,9 @@ export {
 } from './model/encoders.ts';
 export { L2Normalize } from './model/l2Normalize.ts';
 export { type LoadedModel, loadModel, type ModelMetadata, saveModel } from './model/modelIO.ts';
+export { Adam } from './train/adam.ts';
 export { offlineEpoch, onlineEpoch, type PlannedBatch } from './train/batches.ts';
-export {
-  type Checkpoint,
-  loadCheckpoint,
-  restoreOptimizer,
-  saveCheckpoint,
-  type TrainState,
-} from './train/checkpoint.ts';
+export { type Checkpoint, loadCheckpoint, saveCheckpoint, type TrainState } from './train/checkpoint.ts';
 export { computeStep, type StepConfig, type StepInput, type StepResult } from './train/computeStep.ts';
 export { embedSet, precisionAt1 } from './train/evaluate.ts';
 export { type EpochLog, type StepLog, type TrainOptions, type TrainResult, train } from './train/train.ts';

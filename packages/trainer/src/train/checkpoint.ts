@@ -1,5 +1,5 @@
 /**
- * Checkpoints: the model, the optimizer's slots (Adam's moments and step count) and the position in training, so that
+ * Checkpoints: the model, the optimizer's state (Adam's moments, step count and running β powers) and the position in training, so that
  * `--resume` continues exactly as if training had not stopped (every random choice derives from (seed, epoch, step)).
  */
 import fs from 'node:fs/promises';
@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { fsError, TripletkitError, writeAtomic } from '@tripletkit/common';
 import { loadModel, type ModelMetadata, saveModel } from '../model/modelIO.ts';
+import type { Adam } from './adam.ts';
 
 /** Where training stands. */
 export interface TrainState {
@@ -30,12 +31,12 @@ export interface TrainState {
 export async function saveCheckpoint(
   dir: string,
   model: tfl.LayersModel,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   metadata: ModelMetadata,
   state: TrainState,
   remined?: { anchors: Int32Array; positives: Int32Array; negatives: Int32Array },
 ): Promise<void> {
-  const weights = [...(await optimizer.getWeights()), ...adamPowers(optimizer)];
+  const weights = await optimizer.getWeights();
   const specs = weights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype }));
   const data = weights.map((w) => Float32Array.from(w.tensor.dataSync()));
   const bytes = data.reduce((s, d) => s + d.byteLength, 0);
@@ -58,38 +59,6 @@ export async function saveCheckpoint(
     }
     await fs.writeFile(path.join(tmp, 'state.json'), JSON.stringify(state, null, 1));
   });
-}
-
-/**
- * Adam's running β₁ᵗ/β₂ᵗ products. tfjs rebuilds them on setWeights as pow(β, t+1), which differs from the running
- * float32 product in the last bits; saving them makes a resumed run bit-identical.
- */
-function adamPowers(optimizer: tf.Optimizer): { name: string; tensor: tf.Tensor }[] {
-  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-  if (!o.accBeta1 || !o.accBeta2) return [];
-  return [
-    { name: '__tripletkit_accBeta1', tensor: o.accBeta1 },
-    { name: '__tripletkit_accBeta2', tensor: o.accBeta2 },
-  ];
-}
-
-/**
- * Restores an optimizer saved by {@link saveCheckpoint} (including Adam's running products).
- *
- * @example
- * await restoreOptimizer(optimizer, checkpoint.optimizerWeights);
- */
-export async function restoreOptimizer(
-  optimizer: tf.Optimizer,
-  weights: { name: string; tensor: tf.Tensor }[],
-): Promise<void> {
-  const extra = weights.filter((w) => w.name.startsWith('__tripletkit_'));
-  await optimizer.setWeights(weights.filter((w) => !w.name.startsWith('__tripletkit_')));
-  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-  for (const w of extra) {
-    if (w.name === '__tripletkit_accBeta1') o.accBeta1?.assign(w.tensor);
-    if (w.name === '__tripletkit_accBeta2') o.accBeta2?.assign(w.tensor);
-  }
 }
 
 /** A checkpoint read back. */

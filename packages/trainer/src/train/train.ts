@@ -29,8 +29,9 @@ import { ONLINE_MINING, type OnlineMining } from '../mining/batchTriplets.ts';
 import { buildEncoder, ENCODERS, type EncoderName, modelInputShape, withProjectionHead } from '../model/encoders.ts';
 import { loadModel, type ModelMetadata, saveModel } from '../model/modelIO.ts';
 import { WorkerEngine } from '../parallel/workerEngine.ts';
+import { Adam } from './adam.ts';
 import { offlineEpoch, onlineEpoch, type PlannedBatch, splitOffline } from './batches.ts';
-import { loadCheckpoint, restoreOptimizer, saveCheckpoint, type TrainState } from './checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint.ts';
 import { computeStep, type StepConfig, type StepInput } from './computeStep.ts';
 import { embedSet, precisionAt1 } from './evaluate.ts';
 
@@ -214,7 +215,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   let model: tfl.LayersModel;
   let state: TrainState = { epoch: 0, step: 0, globalStep: 0, bestPrecisionAt1: null, fingerprint, remined: false };
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = new Adam(o.learningRate);
   let encoderName: string = options.encoder ?? 'small-cnn';
   if (options.resume) {
     const ck = await loadCheckpoint(ckDir);
@@ -230,7 +231,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     model = ck.model;
     state = ck.state;
     encoderName = ck.metadata?.encoder ?? encoderName;
-    await restoreOptimizer(optimizer, ck.optimizerWeights);
+    await optimizer.setWeights(ck.optimizerWeights);
     if (ck.remined && triplets) triplets = { ...triplets, ...ck.remined };
     log(`resuming from ${ckDir} at epoch ${state.epoch + 1}, batch ${state.step}`);
   } else if (options.model) {
@@ -323,7 +324,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         let lossSum: number;
         let active: number;
         let count: number;
-        let grads: tf.Tensor[];
+        let grads: Float32Array[];
         if (engine) {
           const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
           const pending = engine.step(inputs, weights);
@@ -331,8 +332,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const next = state.step + 1 < plan.length ? prepare(state.step + 1) : [];
           const r = await pending;
           inputs = next;
-          ({ lossSum, active, count } = r);
-          grads = r.grads.map((g, i) => tf.tensor(g, vars[i].shape, 'float32'));
+          ({ lossSum, active, count, grads } = r);
           tf.tidy(() => {
             model.nonTrainableWeights.forEach((w, i) => {
               w.write(tf.tensor(r.state[i], w.shape as number[], 'float32'));
@@ -340,13 +340,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           });
         } else {
           const r = computeStep(model, inputs[0], config);
-          ({ lossSum, active, count, grads } = r);
+          ({ lossSum, active, count } = r);
+          grads = r.grads.map((g) => g.dataSync() as Float32Array);
+          tf.dispose(r.grads);
           inputs = state.step + 1 < plan.length ? prepare(state.step + 1) : [];
         }
         const denom = lossDenominator(o.reduction, active, count);
         const loss = lossSum / denom;
         if (!Number.isFinite(loss)) {
-          tf.dispose(grads);
           throw new TripletkitError(
             'E_TRAINING',
             `The loss became ${loss} in epoch ${epoch + 1} at batch ${state.step}; training stopped.`,
@@ -355,14 +356,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             },
           );
         }
+        const params = vars.map((v) => Float32Array.from(v.dataSync()));
+        optimizer.apply(params, grads, 1 / denom);
         tf.tidy(() => {
-          const named: tf.NamedTensorMap = {};
           vars.forEach((v, i) => {
-            named[v.name] = tf.div(grads[i], denom);
+            v.assign(tf.tensor(params[i], v.shape, 'float32'));
           });
-          optimizer.applyGradients(named as Parameters<typeof optimizer.applyGradients>[0]);
         });
-        tf.dispose(grads);
         const secs = (performance.now() - ts) / 1000;
         lossTotal += loss;
         activeTotal += active;
