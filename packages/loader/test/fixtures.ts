@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 
 /** The four quadrant colours (top-left, top-right, bottom-left, bottom-right). */
@@ -50,6 +51,16 @@ export async function formatZoo(): Promise<Record<string, Buffer>> {
   }
   // Top-left quadrant transparent: composited over white.
   for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) rgba[(y * 32 + x) * 4 + 3] = 0;
+  // Gray + alpha, same layout: gray quadrants, top-left transparent.
+  const grayAlpha = Buffer.alloc(32 * 32 * 2);
+  const gv = [10, 90, 170, 250];
+  for (let y = 0; y < 32; y++) {
+    for (let x = 0; x < 32; x++) {
+      const i = (y * 32 + x) * 2;
+      grayAlpha[i] = gv[(y < 16 ? 0 : 2) + (x < 16 ? 0 : 1)];
+      grayAlpha[i + 1] = y < 16 && x < 16 ? 0 : 255;
+    }
+  }
   return {
     'a.jpg': await q().jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer(),
     'b.png': await q().png().toBuffer(),
@@ -60,10 +71,37 @@ export async function formatZoo(): Promise<Record<string, Buffer>> {
     'g_alpha.png': await sharp(rgba, { raw: { width: 32, height: 32, channels: 4 } })
       .png()
       .toBuffer(),
+    'g_gray_alpha.png': encodePng(32, 32, 4, grayAlpha), // sharp writes gray+alpha as RGBA: encode it by hand
     'h.webp': await q().webp({ lossless: true }).toBuffer(),
     'i.gif': await q().gif({ colours: 8, dither: 0 }).toBuffer(),
     'j.tiff': await q().tiff().toBuffer(),
   };
+}
+
+/** A minimal 8-bit PNG encoder (filter 0), for colour types sharp does not write (e.g. 4 = gray + alpha). */
+export function encodePng(w: number, h: number, colorType: number, samples: Buffer): Buffer {
+  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType as 0 | 2 | 4 | 6];
+  const raw = Buffer.alloc(h * (w * channels + 1));
+  for (let y = 0; y < h; y++) samples.copy(raw, y * (w * channels + 1) + 1, y * w * channels, (y + 1) * w * channels);
+  const chunk = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(body.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = colorType;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Pixel (x, y) of an H×W×C row at `offset` in `px`. */

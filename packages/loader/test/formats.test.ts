@@ -90,7 +90,15 @@ test('EXIF orientation is applied: a JPEG stored landscape with orientation 6 co
 
 test('the small-PNG decoder agrees exactly with sharp on every PNG flavour it accepts', async () => {
   const zoo = await formatZoo();
-  for (const name of ['b.png', 'c16.png', 'd_palette.png', 'e_gray.png', 'f_gray16.png', 'g_alpha.png']) {
+  for (const name of [
+    'b.png',
+    'c16.png',
+    'd_palette.png',
+    'e_gray.png',
+    'f_gray16.png',
+    'g_alpha.png',
+    'g_gray_alpha.png',
+  ]) {
     const buf = zoo[name];
     const mine = decodeSmallPng(buf, 3);
     assert.ok(mine, `${name} should take the fast path`);
@@ -131,6 +139,8 @@ test('the 16-bit fixtures really are 16-bit PNGs (gray and RGB)', async () => {
   assert.deepEqual([zoo['f_gray16.png'][24], zoo['f_gray16.png'][25]], [16, 0]);
   assert.deepEqual([zoo['c16.png'][24], zoo['c16.png'][25]], [16, 2]);
   assert.equal(zoo['d_palette.png'][25], 3);
+  assert.equal(zoo['g_gray_alpha.png'][25], 4);
+  assert.equal(zoo['g_alpha.png'][25], 6);
 });
 
 test('JPEG variants: grayscale, progressive, CMYK, non-sRGB ICC and a large photo shrunk 1/8 all decode right', async () => {
