@@ -16,7 +16,7 @@ test('matches tf.train.adam over 5 steps; getWeights/setWeights continue identic
   const ours = new Adam(0.01);
   const params = [Float32Array.from(init)];
   for (let s = 0; s < 5; s++) {
-    ref.applyGradients({ adam_test_w: tf.tensor1d(grad(s)) });
+    ref.applyGradients({ adam_test_w: tf.tensor1d(grad(s)) } as unknown as Parameters<typeof ref.applyGradients>[0]);
     ours.apply(params, [Float32Array.from(grad(s), (g) => g * 2)], 0.5);
   }
   const expected = v.dataSync();
