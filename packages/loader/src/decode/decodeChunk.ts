@@ -155,11 +155,15 @@ function decodeRaw(input: Extract<DecodeInput, { raw: Uint8Array }>, o: DecodeOp
 /**
  * @example
  * const { pixels, failures } = await decodeChunk([{ file: '/data/cat/1.jpg' }], options);
+ * // pass `reuse` (a buffer from an earlier result, no longer needed) to decode without allocating
  */
-export async function decodeChunk(inputs: DecodeInput[], o: DecodeOptions): Promise<DecodedChunk> {
+export async function decodeChunk(inputs: DecodeInput[], o: DecodeOptions, reuse?: ArrayBuffer): Promise<DecodedChunk> {
   const rowBytes = o.width * o.height * o.channels;
-  // Not zero-filled: every row is fully written by its decoder (failed rows are zeroed below and never used).
-  const pixels = new Uint8Array(Buffer.allocUnsafeSlow(inputs.length * rowBytes).buffer, 0, inputs.length * rowBytes);
+  const size = inputs.length * rowBytes;
+  // A returned buffer when it is large enough (no allocation, no GC); else a fresh one, not zero-filled: every row is
+  // fully written by its decoder (failed rows are zeroed below and never used).
+  const buffer = reuse && reuse.byteLength >= size ? reuse : Buffer.allocUnsafeSlow(size).buffer;
+  const pixels = new Uint8Array(buffer, 0, size);
   const failures: DecodedChunk['failures'] = new Array(inputs.length).fill(null);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];

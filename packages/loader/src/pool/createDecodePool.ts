@@ -13,6 +13,8 @@ import type { DecodedChunk, DecodeInput, DecodeOptions } from '../decode/decodeO
 export interface DecodePool {
   readonly threads: number;
   decode(inputs: DecodeInput[]): Promise<DecodedChunk>;
+  /** Hands a result's pixel buffer back once its rows are copied out, to be decoded into again (no allocation). */
+  release(pixels: Uint8Array): void;
   close(): Promise<void>;
 }
 
@@ -55,10 +57,20 @@ function spawnWorker(options: DecodeOptions): Worker {
  * await pool.close();
  */
 export function createDecodePool(options: DecodeOptions, threads: number): DecodePool {
+  // Pixel buffers handed back by the consumer; each outgoing chunk takes one (transferred, not copied).
+  const spare: ArrayBuffer[] = [];
+  const release = (pixels: Uint8Array) => {
+    if (spare.length < 2 * Math.max(threads, 1) + 2) spare.push(pixels.buffer as ArrayBuffer);
+  };
   if (threads <= 1 || !workersAvailable()) {
     // One chunk at a time: decoding reuses per-thread scratch buffers across an await (sharp).
     const limit = pLimit(1);
-    return { threads: 1, decode: (inputs) => limit(() => decodeChunk(inputs, options)), close: async () => undefined };
+    return {
+      threads: 1,
+      decode: (inputs) => limit(() => decodeChunk(inputs, options, spare.pop())),
+      release,
+      close: async () => undefined,
+    };
   }
   const workers: Worker[] = [];
   const idle: Worker[] = [];
@@ -72,7 +84,8 @@ export function createDecodePool(options: DecodeOptions, threads: number): Decod
       const w = idle.shift()!;
       const t = queue.shift()!;
       running.set(w, t);
-      w.postMessage({ id: t.id, inputs: t.inputs });
+      const reuse = spare.pop();
+      w.postMessage({ id: t.id, inputs: t.inputs, reuse }, reuse ? [reuse] : []);
     }
   };
   const fail = (err: Error) => {
@@ -101,6 +114,7 @@ export function createDecodePool(options: DecodeOptions, threads: number): Decod
   }
   return {
     threads,
+    release,
     decode(inputs) {
       if (broken) return Promise.reject(broken);
       return new Promise<DecodedChunk>((resolve, reject) => {

@@ -11,9 +11,9 @@ sharp.concurrency(1);
 sharp.cache(false);
 const options = (workerData as { options: DecodeOptions }).options;
 
-parentPort!.on('message', async (msg: { id: number; inputs: DecodeInput[] }) => {
+parentPort!.on('message', async (msg: { id: number; inputs: DecodeInput[]; reuse?: ArrayBuffer }) => {
   try {
-    const r = await decodeChunk(msg.inputs, options);
+    const r = await decodeChunk(msg.inputs, options, msg.reuse);
     parentPort!.postMessage({ id: msg.id, pixels: r.pixels, failures: r.failures }, [r.pixels.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });

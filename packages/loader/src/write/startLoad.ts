@@ -130,6 +130,7 @@ async function* produce(started: Omit<StartedLoad, 'batches'>, opts: LoadOptions
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
+      pool.release(r.pixels);
       done = head.to;
       opts.onProgress?.(done, total);
     }
