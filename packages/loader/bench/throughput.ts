@@ -4,7 +4,7 @@
  * - tiny: Fashion-MNIST's 10k test images as 28×28 PNGs → 64×64 gray (Resize(64) + CenterCrop(64) + Grayscale),
  * tripletkit = the real writeImages → Arrow file (all cores; the built package, rebuilt first), torchvision = ImageFolder + DataLoader(num_workers=2,
  * batch_size=64) iterating every image. Then a memory check: 100k tiny images (the 10k PNGs listed 10× in a
- * manifest) → peak RSS. Env: TRIPLETKIT_BENCH_PHOTOS (default 3000), TRIPLETKIT_BENCH_REPEAT (default 2, best of).
+ * manifest) → peak RSS. Env: TRIPLETKIT_BENCH_PHOTOS (default 3000), TRIPLETKIT_BENCH_REPEAT (default 3, best of).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -72,7 +72,7 @@ export async function run(): Promise<void> {
   const photosCount = Number(process.env.TRIPLETKIT_BENCH_PHOTOS ?? 3000);
   // Measure the built package, as users run it (`pnpm exec tripletkit load` uses dist/): compile it first.
   execFileSync('pnpm', ['run', 'build'], { cwd: path.resolve(here, '..'), stdio: 'ignore' });
-  const repeat = Math.max(1, Number(process.env.TRIPLETKIT_BENCH_REPEAT ?? 2));
+  const repeat = Math.max(1, Number(process.env.TRIPLETKIT_BENCH_REPEAT ?? 3));
   console.log(`\nloader throughput (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at start)`);
   const photos = await makePhotoSet(path.join(cacheDir, 'photos'), photosCount);
   const tiny = await makeTinySet(path.join(cacheDir, 'tiny'));
