@@ -16,6 +16,8 @@ const MB = 1024 * 1024;
 
 interface ChildResult {
   times: number[];
+  /** CPU seconds (all threads) per repeat: what the run costs when other processes share the cores. */
+  cpu?: number[];
   triplets: number;
   peakRss: number;
   baseRss?: number;
@@ -50,7 +52,7 @@ export async function run(): Promise<void> {
     } else {
       console.log(
         `all semi-hard, N=1,024 D=64 (10 classes): ${a.triplets.toLocaleString('en')} triplets, ` +
-          `${fmt(best(a.times))} best of ${a.times.length} (first ${fmt(a.times[0])}), ` +
+          `${fmt(best(a.times))} best of ${a.times.length} (first ${fmt(a.times[0])}; CPU ${fmt(best(a.cpu ?? [0]))}), ` +
           `${(a.triplets / best(a.times) / 1e6).toFixed(1)} M triplets/s, peak RSS ${(a.peakRss / MB).toFixed(0)} MB ` +
           `(process before mining ${((a.baseRss ?? 0) / MB).toFixed(0)} MB) — target < 0.5 s, < 1 GB`,
       );
@@ -63,7 +65,8 @@ export async function run(): Promise<void> {
       } else {
         const same = torch.triplets === a.triplets ? 'same count' : `count differs: ${torch.triplets}`;
         console.log(
-          `  peer PyTorch brute force (cdist + masks, 2 threads): ${fmt(best(torch.times))} best of ${torch.times.length}, ` +
+          `  peer PyTorch brute force (cdist + masks, 2 threads): ${fmt(best(torch.times))} best of ${torch.times.length} ` +
+            `(CPU ${fmt(best(torch.cpu ?? [0]))}), ` +
             `peak RSS ${(torch.peakRss / MB).toFixed(0)} MB, ${same} → tripletkit is ` +
             `${(best(torch.times) / best(a.times)).toFixed(1)}× faster`,
         );
@@ -92,7 +95,8 @@ export async function run(): Promise<void> {
       const flop = 2 * n * n * 128;
       console.log(
         `semi-hard --max-per-anchor 10, ${n.toLocaleString('en')}×128 (${large.classes} classes): ` +
-          `${b.triplets.toLocaleString('en')} triplets in ${fmt(t)} (${Math.round(b.triplets / t).toLocaleString('en')} triplets/s, ` +
+          `${b.triplets.toLocaleString('en')} triplets in ${fmt(t)} (CPU ${fmt(b.cpu?.[0] ?? 0)} over ${os.availableParallelism()} cores; ` +
+          `${Math.round(b.triplets / t).toLocaleString('en')} triplets/s, ` +
           `${(flop / t / 1e9).toFixed(0)} GFLOP/s of distances), peak RSS ${(b.peakRss / MB).toFixed(0)} MB — target < 60 s, < 1 GB`,
       );
     }

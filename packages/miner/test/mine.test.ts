@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { DistanceKind } from '../src/distances/index.ts';
 import { isSimilarity } from '../src/distances/index.ts';
 import { mine, mineAsync, type Strategy } from '../src/index.ts';
+import { lastAtMost } from '../src/strategies/float32Threshold.ts';
 import { oracleMine, tuples } from './helpers/mineOracle.ts';
 
 const STRATS: Strategy[] = ['all', 'hard', 'semi-hard', 'easy', 'batch-hard'];
@@ -157,4 +158,25 @@ test('tile sizes and worker counts give byte-identical output', async () => {
     const got = await mineAsync(emb, dim, labels, { ...cases[c], tileSize, workers });
     assert.deepEqual(got, refs[c], `case ${c} workers ${workers} tileSize ${tileSize}`);
   }
+});
+
+test('lastAtMost: x ≤ T ⟺ fround(x − v) ≤ t, exactly, over the float32 range', () => {
+  const f = Math.fround;
+  const float32 = fc.float({ noNaN: true, noDefaultInfinity: true }).map(f);
+  fc.assert(
+    fc.property(float32, float32, fc.array(float32, { maxLength: 20 }), (v, t, xs) => {
+      const T = lastAtMost(v, t);
+      assert.ok(f(T - v) <= t, 'T itself must satisfy the predicate');
+      const next = new Float32Array([T]);
+      const bits = new Uint32Array(next.buffer);
+      if (T < Number.POSITIVE_INFINITY) {
+        bits[0] += T >= 0 || Object.is(T, 0) ? 1 : -1; // the next float32 above T
+        if (Object.is(T, -0)) next[0] = 1.401298464324817e-45;
+        assert.ok(!(f(next[0] - v) <= t), 'the next float above T must fail the predicate');
+      }
+      for (const x of xs) assert.equal(x <= T, f(x - v) <= t);
+    }),
+    { numRuns: 2000 },
+  );
+  assert.equal(lastAtMost(1, Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
 });
