@@ -16,7 +16,7 @@ import { lastAtMost } from './float32Threshold.ts';
 import { marginWindow } from './marginWindow.ts';
 import type { Selector } from './selector.ts';
 
-/** Buckets per positive in the lookup that turns "first positive with value ≥ y" into a table read. */
+/** Buckets per positive in the tables that turn "first positive whose threshold is ≥ x" into a table read. */
 const BUCKETS_PER_POSITIVE = 16;
 const MAX_BUCKETS = 16384;
 
@@ -102,12 +102,13 @@ export abstract class WindowSelector implements Selector {
       const scale = span > 0 && Number.isFinite(span) ? nb / span : 0;
       this.gmin[i] = Number.isFinite(gmin) ? gmin : 0;
       this.scale[i] = scale;
-      // tabA[b] = first k with ta[k] ≥ gmin + b / scale (≤ the exact A of any x in bucket b); tabB likewise.
+      // tabA[b] = first k with ta[k] ≥ gmin + (b − ½) / scale: half a bucket below the bucket's start, so it is never
+      // past the exact A of an x in bucket b (whatever the rounding of the bucket index) — walks only go forward.
       const t0 = this.tabStart[i];
       let ka = s;
       let kb = s;
       for (let b = 0; b <= nb; b++) {
-        const g = scale > 0 ? gmin + b / scale : gmin;
+        const g = scale > 0 ? gmin + (b - 0.5) / scale : gmin;
         if (hasHi) while (ka < e && this.ta[ka] < g) ka++;
         if (hasLo) while (kb < e && this.tb[kb] < g) kb++;
         this.tabA[t0 + b] = ka;
@@ -117,7 +118,7 @@ export abstract class WindowSelector implements Selector {
   }
 
   scanRow(i: number, tile: Float32Array, off: number, c0: number, count: number): void {
-    const { start, val } = this.pos;
+    const { start } = this.pos;
     const s = start[i];
     const e = start[i + 1];
     if (s === e) return;
@@ -176,13 +177,11 @@ export abstract class WindowSelector implements Selector {
       let A = s;
       if (hasHi) {
         A = tabA[bx];
-        while (A > s && x <= ta[A - 1]) A--;
         while (A < e && x > ta[A]) A++;
       }
       let B = e;
       if (hasLo) {
         B = tabB[bx];
-        while (B > s && x <= tb[B - 1]) B--;
         while (B < e && x > tb[B]) B++;
       }
       keptN[w] = n;
