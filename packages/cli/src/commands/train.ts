@@ -23,8 +23,8 @@ interface TrainArgs {
   embeddingDim: number;
   epochs: number;
   batchSize: number;
-  p: number;
-  k: number;
+  p?: number;
+  k?: number;
   margin: number;
   reduction: Reduction;
   learningRate: number;
@@ -60,8 +60,11 @@ export const trainCommand = defineCommand<TrainArgs, TrainResult>({
     'embedding-dim': { type: 'number', default: 64, describe: 'Embedding size D' },
     epochs: { type: 'number', default: 10 },
     'batch-size': { type: 'number', default: 128, describe: 'Offline: triplets per batch' },
-    p: { type: 'number', default: 32, describe: 'Online: classes per batch (P)' },
-    k: { type: 'number', default: 4, describe: 'Online: images per class per batch (K); smaller classes resampled' },
+    p: { type: 'number', describe: 'Online: classes per batch P (default min(32, classes))' },
+    k: {
+      type: 'number',
+      describe: 'Online: images per class per batch K (default max(4, 128/P)); smaller classes resampled',
+    },
     margin: { type: 'number', default: 0.2 },
     reduction: {
       choices: REDUCTIONS as unknown as string[],

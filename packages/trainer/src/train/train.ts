@@ -57,7 +57,10 @@ export interface TrainOptions {
   epochs?: number;
   /** Offline: triplets per batch (default 128). */
   batchSize?: number;
-  /** Online: classes per batch P (default 32) and images per class K (default 4). */
+  /**
+   * Online: classes per batch P and images per class K. Defaults aim at ~128 images: P = min(32, classes),
+   * K = max(4, round(128 / P)) — e.g. 10 × 13 for digits.
+   */
   p?: number;
   k?: number;
   /** Triplet margin (default 0.2, PML). */
@@ -139,9 +142,11 @@ function validate(o: TrainOptions) {
   const reduction = expectOneOf('reduction', o.reduction ?? 'nonzero-mean', REDUCTIONS);
   const epochs = expectPositiveInteger('epochs', o.epochs ?? 10);
   const batchSize = expectPositiveInteger('batchSize', o.batchSize ?? 128);
-  const p = expectPositiveInteger('p', o.p ?? 32);
-  const k = expectPositiveInteger('k', o.k ?? 4);
-  if (k < 2) invalidArgument('k', 'integer >= 2 (an anchor needs a positive)', k);
+  if (o.p !== undefined) expectPositiveInteger('p', o.p);
+  if (o.k !== undefined) {
+    expectPositiveInteger('k', o.k);
+    if (o.k < 2) invalidArgument('k', 'integer >= 2 (an anchor needs a positive)', o.k);
+  }
   const margin = expectNumber('margin', o.margin ?? 0.2, { min: 0 });
   const learningRate = expectNumber('learningRate', o.learningRate ?? 1e-3, { min: 0 });
   const seed = expectNonNegativeInteger('seed', o.seed ?? 0);
@@ -152,7 +157,7 @@ function validate(o: TrainOptions) {
   }
   if (o.stepsPerEpoch !== undefined) expectPositiveInteger('stepsPerEpoch', o.stepsPerEpoch);
   if (o.workers !== undefined) expectPositiveInteger('workers', o.workers);
-  return { reduction, epochs, batchSize, p, k, margin, learningRate, seed, embeddingDim };
+  return { reduction, epochs, batchSize, margin, learningRate, seed, embeddingDim };
 }
 
 function checkShape(model: tfl.LayersModel, set: ImageSet, what: string): void {
@@ -194,6 +199,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     ? await readTriplets(options.triplets, trainSet.rows)
     : undefined;
   const mode = triplets ? 'offline' : 'online';
+  const classes = new Set(trainSet.labels).size;
+  const p = options.p ?? Math.min(32, classes);
+  const k = options.k ?? Math.max(4, Math.round(128 / p));
   const norm = options.normalization ?? { mean: trainSet.shape.map(() => 0), std: trainSet.shape.map(() => 1) };
   const normalization: Normalization = {
     mean: norm.mean.length === 1 ? Array(trainSet.shape[2]).fill(norm.mean[0]) : norm.mean,
@@ -205,7 +213,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       : (options.workers ?? (backend.name === 'wasm' ? Math.min(4, os.availableParallelism()) : 1));
   const fingerprint = JSON.stringify({
     mode,
-    batch: mode === 'offline' ? o.batchSize : [o.p, o.k],
+    batch: mode === 'offline' ? o.batchSize : [p, k],
     seed: o.seed,
     workers,
   });
@@ -287,7 +295,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       const batches: PlannedBatch[] = triplets
         ? offlineEpoch(triplets, o.batchSize, o.seed, epoch)
-        : onlineEpoch(trainSet.labels, o.p, o.k, o.seed, epoch);
+        : onlineEpoch(trainSet.labels, p, k, o.seed, epoch);
       // A step = one batch per worker (online) or one batch shared out among the workers (offline).
       let plan: PlannedBatch[][] = [];
       if (triplets) plan = batches.map((b) => splitOffline(b, workers));
