@@ -108,7 +108,12 @@ function coefficients(inSize: number, outSize: number, from: number, n: number, 
   return c;
 }
 
-/** Where the resized image lands in the output: its scaled size and the crop (cover) or offset (contain). */
+/**
+ * Where the resized image lands in the output: its scaled size and the crop (cover) or offset (contain).
+ *
+ * @example
+ * fitGeometry(100, 50, 40, 40, 'cover'); // { rw: 80, rh: 40, cropX: 20, cropY: 0, … }
+ */
 export function fitGeometry(
   w: number,
   h: number,

@@ -8,7 +8,12 @@ import { fsError, TripletkitError } from '@tripletkit/common';
 import pLimit from 'p-limit';
 import type { ImageItem, ResolvedSource } from './imageItem.ts';
 
-/** Splits one CSV line (RFC 4180 quotes, `""` escapes). */
+/**
+ * Splits one CSV line (RFC 4180 quotes, `""` escapes).
+ *
+ * @example
+ * parseCsvLine('a,"b, ""c""",d'); // ['a', 'b, "c"', 'd']
+ */
 export function parseCsvLine(line: string): string[] {
   const out: string[] = [];
   let cur = '';

@@ -27,7 +27,12 @@ export interface ResolvedOptions extends DecodeOptions {
 /** sharp's default `limitInputPixels` (0x3FFF × 0x3FFF). */
 export const DEFAULT_LIMIT_INPUT_PIXELS = 268402689;
 
-/** Default rows per batch: as many as fit in 32 MiB of pixels, between 16 and 1024. */
+/**
+ * Default rows per batch: as many as fit in 32 MiB of pixels, between 16 and 1024.
+ *
+ * @example
+ * defaultBatchRows(224 * 224 * 3); // 222
+ */
 export function defaultBatchRows(rowBytes: number): number {
   return Math.max(16, Math.min(1024, Math.floor((32 * 1024 * 1024) / rowBytes)));
 }
