@@ -100,6 +100,9 @@ test('JSONL manifest with integer labels keeps the ids; unknown files are a clea
   const empty = path.join(dir, 'e.csv');
   await fs.writeFile(empty, 'path,label\n');
   await assert.rejects(readManifest(empty), (e: unknown) => isTripletkitError(e, 'E_EMPTY'));
+  const zero = path.join(dir, 'zero.jsonl');
+  await fs.writeFile(zero, '');
+  await assert.rejects(readManifest(zero), /The manifest .*zero\.jsonl is empty/);
 });
 
 test('IDX pair: gzipped or not, labels and classes from the labels file; mismatches are clear errors', async () => {

@@ -132,6 +132,11 @@ export async function readManifest(file: string): Promise<ResolvedSource> {
   } catch (err) {
     throw fsError(err, file, 'manifest');
   }
+  if (text.trim() === '') {
+    throw new TripletkitError('E_EMPTY', `The manifest ${file} is empty.`, {
+      hint: 'Write one row per image: a "path,label" header then path,label lines (CSV), or JSON lines.',
+    });
+  }
   const ext = path.extname(file).toLowerCase();
   const rows = ext === '.csv' ? parseCsv(file, text) : parseJsonl(file, text);
   if (rows.length === 0) {
