@@ -144,7 +144,7 @@ export async function run(): Promise<void> {
     `ratio tripletkit / PyTorch, wall clock: ${ratio(one.rate, pt.rate)} (1 worker), ${ratio(two.rate, pt.rate)} (2 workers)`,
   );
   console.log(
-    `ratio per CPU-second (insensitive to other load): ${ratio(one.perCpu, pt.perCpu)} (1 worker), ${ratio(two.perCpu, pt.perCpu)} (2 workers)`,
+    `ratio per CPU-second (less sensitive to other load; PyTorch's OpenMP threads spin-wait under contention): ${ratio(one.perCpu, pt.perCpu)} (1 worker), ${ratio(two.perCpu, pt.perCpu)} (2 workers)`,
   );
   const load = os.loadavg()[0];
   if (load > os.availableParallelism()) {
