@@ -11,6 +11,7 @@ export {
   REDUCTIONS,
   type Reduction,
   tripletLoss,
+  tripletLossFromMatrix,
   tripletLossParts,
 } from './loss/tripletLoss.ts';
 export {

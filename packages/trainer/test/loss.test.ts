@@ -9,12 +9,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   buildEncoder,
   computeStep,
+  gatherTripletDistances,
   lossDenominator,
   pairwiseDistances,
   type Reduction,
   selectBackend,
   semiHardTfa,
   tripletLoss,
+  tripletLossFromMatrix,
+  tripletLossParts,
 } from '../src/index.ts';
 
 before(async () => {
@@ -66,6 +69,28 @@ for (const reduction of ['nonzero-mean', 'mean', 'soft-margin'] as const) {
     }
   });
 }
+
+test('tripletLossFromMatrix = gathering every d_ap, d_an (value and gradient), NaN propagates', () => {
+  for (const reduction of ['nonzero-mean', 'soft-margin'] as const) {
+    const opts = { margin: MARGIN, reduction };
+    const x = tf.tensor2d(Float32Array.from(E), [N, D]);
+    const viaMatrix = (e: tf.Tensor) => tripletLossFromMatrix(pairwiseDistances(e as tf.Tensor2D), A, P, NEG, opts).sum;
+    const viaGather = (e: tf.Tensor) => {
+      const { dAp, dAn } = gatherTripletDistances(pairwiseDistances(e as tf.Tensor2D), A, P, NEG);
+      return tripletLossParts(dAp, dAn, opts).sum;
+    };
+    assert.ok(Math.abs(viaMatrix(x).dataSync()[0] - viaGather(x).dataSync()[0]) < 1e-5);
+    const g1 = tf.grad(viaMatrix)(x).dataSync();
+    const g2 = tf.grad(viaGather)(x).dataSync();
+    for (let i = 0; i < g1.length; i++) assert.ok(Math.abs(g1[i] - g2[i]) < 1e-5, `${reduction} d/de[${i}]`);
+  }
+  const nan = tf.tensor2d([0, Number.NaN, 1, 0], [2, 2]);
+  const r = tripletLossFromMatrix(nan, Int32Array.of(0), Int32Array.of(1), Int32Array.of(1), {
+    margin: 0.2,
+    reduction: 'nonzero-mean',
+  });
+  assert.ok(Number.isNaN(r.sum.dataSync()[0]));
+});
 
 test('nonzero-mean ignores inactive triplets; all inactive → loss 0', () => {
   const x = tf.tensor2d([0, 0, 0, 0.1, 5, 5], [3, 2]);

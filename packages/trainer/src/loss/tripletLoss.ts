@@ -67,6 +67,61 @@ export function lossDenominator(reduction: Reduction, active: number, count: num
 }
 
 /**
+ * Σ of per-triplet losses straight from the distance matrix, without a tensor per triplet (batch-all on a 128-image
+ * batch has ~10⁵ triplets): the matrix is read once, each triplet's loss and its derivative w.r.t. v = d_ap − d_an + m
+ * (1 or 0 for the hinge, σ(v) for soft-margin) are computed in JS, and the loss is returned as
+ * Σ D ⊙ W + c, where W[a,p] += ∂, W[a,n] −= ∂ (held constant) and c makes the value exact. Its value and its gradient
+ * w.r.t. D equal those of gathering every d_ap, d_an (tested against finite differences).
+ *
+ * @example
+ * const { sum, active } = tripletLossFromMatrix(d, t.anchors, t.positives, t.negatives, { margin: 0.2, reduction });
+ */
+export function tripletLossFromMatrix(
+  distances: tf.Tensor2D,
+  anchors: Int32Array,
+  positives: Int32Array,
+  negatives: Int32Array,
+  options: { margin: number; reduction: Reduction },
+): TripletLossParts {
+  const n = distances.shape[0];
+  const d = distances.dataSync();
+  const w = new Float32Array(n * n);
+  const soft = options.reduction === 'soft-margin';
+  let total = 0;
+  let active = 0;
+  for (let t = 0; t < anchors.length; t++) {
+    const ap = anchors[t] * n + positives[t];
+    const an = anchors[t] * n + negatives[t];
+    const v = d[ap] - d[an] + options.margin;
+    if (Number.isNaN(v)) {
+      // Diverged embeddings: the loss must say so (a hinge would silently map NaN to 0).
+      total = Number.NaN;
+      continue;
+    }
+    let loss: number;
+    let slope: number;
+    if (soft) {
+      // softplus(v) = log(1 + e^v), computed stably; its derivative is σ(v).
+      loss = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+      slope = 1 / (1 + Math.exp(-v));
+    } else {
+      loss = v > 0 ? v : 0;
+      slope = v > 0 ? 1 : 0;
+    }
+    if (loss > 0) active++;
+    total += loss;
+    w[ap] += slope;
+    w[an] -= slope;
+  }
+  let linear = 0;
+  for (let i = 0; i < w.length; i++) if (w[i] !== 0) linear += w[i] * d[i];
+  const sum = tf.tidy(() =>
+    tf.add(tf.sum(tf.mul(distances, tf.tensor2d(w, [n, n]))), tf.scalar(total - linear)),
+  ) as tf.Scalar;
+  return { sum, active, count: anchors.length };
+}
+
+/**
  * The reduced triplet loss of a batch from its distance matrix and triplets (row indices into the matrix).
  *
  * @example
@@ -79,10 +134,9 @@ export function tripletLoss(
   negatives: Int32Array,
   options: { margin: number; reduction: Reduction },
 ): { loss: tf.Scalar; active: number; count: number } {
-  const { dAp, dAn } = gatherTripletDistances(distances, anchors, positives, negatives);
-  const parts = tripletLossParts(dAp, dAn, options);
+  const parts = tripletLossFromMatrix(distances, anchors, positives, negatives, options);
   const loss = tf.div(parts.sum, lossDenominator(options.reduction, parts.active, parts.count)) as tf.Scalar;
-  tf.dispose([dAp, dAn, parts.sum]);
+  parts.sum.dispose();
   return { loss, active: parts.active, count: parts.count };
 }
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
-import { gatherTripletDistances, pairwiseDistances, type Reduction, tripletLossParts } from '../loss/tripletLoss.ts';
+import { pairwiseDistances, type Reduction, tripletLossFromMatrix } from '../loss/tripletLoss.ts';
 import { type BatchTriplets, mineBatch, type OnlineMining } from '../mining/batchTriplets.ts';
 
 /** What a step needs besides the batch. */
@@ -70,8 +70,10 @@ export function computeStep(model: tfl.LayersModel, input: StepInput, config: St
       // Nothing to learn from this batch: a zero loss that still depends on the weights (zero gradients).
       return tf.mul(tf.sum(e), 0) as tf.Scalar;
     }
-    const { dAp, dAn } = gatherTripletDistances(d, t.anchors, t.positives, t.negatives);
-    const parts = tripletLossParts(dAp, dAn, { margin: config.margin, reduction: config.reduction });
+    const parts = tripletLossFromMatrix(d, t.anchors, t.positives, t.negatives, {
+      margin: config.margin,
+      reduction: config.reduction,
+    });
     active = parts.active;
     count = parts.count;
     return parts.sum;
