@@ -105,7 +105,7 @@ export function tripletLossFromMatrix(
       loss = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
       slope = 1 / (1 + Math.exp(-v));
     } else {
-      loss = v > 0 ? v : 0;
+      loss = Math.max(v, 0);
       slope = v > 0 ? 1 : 0;
     }
     if (loss > 0) active++;
