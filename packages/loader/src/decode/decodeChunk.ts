@@ -68,17 +68,29 @@ function scratch(size: number): Uint8Array {
 }
 
 let fileBuf = Buffer.alloc(1 << 16);
-/** Reads a whole file into a reused buffer (a view valid until the next call). */
+/** Reads a whole file into a reused buffer (a view valid until the next call); stat only for files that fill it. */
 function readFileReused(file: string): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
-    const size = fs.fstatSync(fd).size;
-    if (fileBuf.length < size) fileBuf = Buffer.alloc(Math.max(size, fileBuf.length * 2));
-    let got = 0;
-    while (got < size) {
-      const n = fs.readSync(fd, fileBuf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
+    let got = fs.readSync(fd, fileBuf, 0, fileBuf.length, 0);
+    if (got === fileBuf.length) {
+      const size = fs.fstatSync(fd).size;
+      if (size >= fileBuf.length) {
+        const bigger = Buffer.alloc(Math.max(size + 1, fileBuf.length * 2));
+        fileBuf.copy(bigger, 0, 0, got);
+        fileBuf = bigger;
+      }
+      // Read to the end (the file may also have grown since the stat).
+      for (;;) {
+        if (got === fileBuf.length) {
+          const bigger = Buffer.alloc(fileBuf.length * 2);
+          fileBuf.copy(bigger);
+          fileBuf = bigger;
+        }
+        const n = fs.readSync(fd, fileBuf, got, fileBuf.length - got, got);
+        if (n === 0) break;
+        got += n;
+      }
     }
     return fileBuf.subarray(0, got);
   } finally {
