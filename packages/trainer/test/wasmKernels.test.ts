@@ -135,6 +135,17 @@ test('max-pool gradient (MaxPoolGrad) matches cpu, ties and overlapping windows 
   }
 });
 
+test('bias Add and the ReLU gradient match cpu', async () => {
+  const xs = rand([4, 20, 20, 8], 9);
+  const bs = rand([8], 10);
+  await compare('bias add + relu grad', () => {
+    const x = tf.tensor4d(xs, [4, 20, 20, 8]);
+    const b = tf.tensor1d(bs);
+    const g = tf.grads((a: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.relu(tf.add(a, c)), a)));
+    return [tf.add(x, b), ...g([x, b])];
+  });
+});
+
 test('Sum over leading axes and transposed BatchMatMul match cpu', async () => {
   const xs = rand([4, 5, 6, 7], 7);
   const ys = rand([3, 6, 5], 8);

@@ -20,7 +20,10 @@ int tk_conv2d_filter_grad(int isa, const float *x, int B, int H, int W, int C, c
 void tk_column_sums(const float *x, long n, int c, float *out);
 void tk_maxpool2x2_grad(const float *x, const float *dy, float *dx, int B, int OH, int OW, int C);
 
-#define TK_VERSION 4
+void tk_bias_add(const float *x, const float *bias, long n, int c, float *out);
+void tk_relu_grad(const float *x, const float *dy, long n, float *dx);
+
+#define TK_VERSION 5
 static int isa = -1;
 
 static int64_t num(napi_env env, napi_value v) {
@@ -181,6 +184,46 @@ static napi_value maxpool_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* biasAdd(xBuf, xOff, biasBuf, biasOff, n, c, outBuf, outOff) */
+static napi_value bias_add(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  if (argc != 8) {
+    napi_throw_type_error(env, NULL, "biasAdd takes 8 arguments");
+    return NULL;
+  }
+  int64_t n = num(env, a[4]), c = num(env, a[5]);
+  float *x = floats(env, a[0], a[1], n * c);
+  if (!x) return NULL;
+  float *bias = floats(env, a[2], a[3], c);
+  if (!bias) return NULL;
+  float *out = floats(env, a[6], a[7], n * c);
+  if (!out) return NULL;
+  tk_bias_add(x, bias, (long)n, (int)c, out);
+  return NULL;
+}
+
+/* reluGrad(xBuf, xOff, dyBuf, dyOff, n, dxBuf, dxOff) */
+static napi_value relu_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value a[7];
+  napi_get_cb_info(env, info, &argc, a, NULL, NULL);
+  if (argc != 7) {
+    napi_throw_type_error(env, NULL, "reluGrad takes 7 arguments");
+    return NULL;
+  }
+  int64_t n = num(env, a[4]);
+  float *x = floats(env, a[0], a[1], n);
+  if (!x) return NULL;
+  float *dy = floats(env, a[2], a[3], n);
+  if (!dy) return NULL;
+  float *dx = floats(env, a[5], a[6], n);
+  if (!dx) return NULL;
+  tk_relu_grad(x, dy, (long)n, dx);
+  return NULL;
+}
+
 static napi_value info_fn(napi_env env, napi_callback_info info) {
   (void)info;
   if (isa < 0) isa = tk_isa();
@@ -207,6 +250,10 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "columnSums", f);
   napi_create_function(env, "maxPool2x2Grad", NAPI_AUTO_LENGTH, maxpool_grad, NULL, &f);
   napi_set_named_property(env, exports, "maxPool2x2Grad", f);
+  napi_create_function(env, "biasAdd", NAPI_AUTO_LENGTH, bias_add, NULL, &f);
+  napi_set_named_property(env, exports, "biasAdd", f);
+  napi_create_function(env, "reluGrad", NAPI_AUTO_LENGTH, relu_grad, NULL, &f);
+  napi_set_named_property(env, exports, "reluGrad", f);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, info_fn, NULL, &f);
   napi_set_named_property(env, exports, "info", f);
   return exports;

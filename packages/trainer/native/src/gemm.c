@@ -374,3 +374,17 @@ void tk_maxpool2x2_grad(const float *x, const float *dy, float *dx, int B, int O
     }
   }
 }
+
+/* out[i·c + j] = x[i·c + j] + bias[j] (bias addition, vectorised by the compiler). */
+void tk_bias_add(const float *x, const float *bias, long n, int c, float *out) {
+  for (long i = 0; i < n; i++) {
+    const float *xi = x + i * c;
+    float *oi = out + i * c;
+    for (int j = 0; j < c; j++) oi[j] = xi[j] + bias[j];
+  }
+}
+
+/* ReLU gradient: dx = dy where x > 0, else 0. */
+void tk_relu_grad(const float *x, const float *dy, long n, float *dx) {
+  for (long i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+}

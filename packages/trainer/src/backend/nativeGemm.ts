@@ -88,10 +88,29 @@ export interface NativeGemm {
     ow: number,
     c: number,
   ): void;
+  biasAdd(
+    xBuf: ArrayBuffer,
+    xOff: number,
+    biasBuf: ArrayBuffer,
+    biasOff: number,
+    n: number,
+    c: number,
+    outBuf: ArrayBuffer,
+    outOff: number,
+  ): void;
+  reluGrad(
+    xBuf: ArrayBuffer,
+    xOff: number,
+    dyBuf: ArrayBuffer,
+    dyOff: number,
+    n: number,
+    dxBuf: ArrayBuffer,
+    dxOff: number,
+  ): void;
   info(): { isa: string; version: number };
 }
 
-const VERSION = 4;
+const VERSION = 5;
 const NATIVE_PATH = fileURLToPath(new URL('../../native/dist/tripletkit_gemm.node', import.meta.url));
 
 let loaded: { addon?: NativeGemm; reason?: string } | undefined;

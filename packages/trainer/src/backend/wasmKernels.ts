@@ -557,6 +557,54 @@ function identity(args: KernelArgs): Info {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
+let wasmAdd: tf.KernelFunc | undefined;
+
+/** Bias addition ([..., C] + [C]) by the native addon (vectorised); anything else, or no addon: wasm's Add. */
+function biasAdd(args: KernelArgs): Info {
+  const { a, b } = args.inputs as { a: Info; b: Info };
+  if (!wasmAdd) throw new Error('wasm Add is missing');
+  const c = b.shape.length === 1 ? b.shape[0] : 0;
+  const size = a.shape.reduce((p, q) => p * q, 1);
+  if (
+    !nativeAddon ||
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    c === 0 ||
+    a.shape[a.shape.length - 1] !== c ||
+    size < 65536
+  ) {
+    return wasmAdd(args) as Info;
+  }
+  const backend = args.backend as unknown as WasmBackendLike;
+  const out = backend.makeOutput(a.shape, 'float32');
+  const heap = backend.wasm.HEAPU8.buffer as ArrayBuffer;
+  nativeAddon?.biasAdd(
+    heap,
+    offsetOf(backend, a),
+    heap,
+    offsetOf(backend, b),
+    size / c,
+    c,
+    heap,
+    offsetOf(backend, out),
+  );
+  return out;
+}
+
+/** ReLU's gradient in one native pass (dy where x > 0), instead of tfjs's Step → Cast → Multiply. */
+function reluGrad(args: KernelArgs): Info {
+  const { dy, x } = args.inputs as { dy: Info; x: Info };
+  const backend = args.backend as unknown as WasmBackendLike;
+  const out = backend.makeOutput(x.shape, 'float32');
+  const heap = backend.wasm.HEAPU8.buffer as ArrayBuffer;
+  const n = x.shape.reduce((p, q) => p * q, 1);
+  nativeAddon?.reluGrad(heap, offsetOf(backend, x), heap, offsetOf(backend, dy), n, heap, offsetOf(backend, out));
+  return out;
+}
+
+/** Name of the fused ReLU-gradient kernel (wasm only; other backends keep tfjs's gradient). */
+export const RELU_GRAD = 'TripletkitReluGrad';
+
 /** Swaps a wasm kernel for ours, handing ours the original (for the cases it leaves to it). */
 function override(kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelFunc | undefined {
   const native = tf.getKernel(kernelName, 'wasm');
@@ -590,6 +638,20 @@ export function registerWasmTrainingKernels(): void {
   nativeSum = override(tf.Sum, sum as tf.KernelFunc);
   override(tf.MaxPoolGrad, maxPoolGrad as tf.KernelFunc);
   override(tf.Identity, identity as tf.KernelFunc);
+  if (nativeAddon) wasmAdd = override(tf.Add, biasAdd as tf.KernelFunc);
+  const reluGradient = tf.getGradient(tf.Relu);
+  if (nativeAddon && reluGradient) {
+    tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGrad as tf.KernelFunc });
+    // The gradient registry is shared by all backends: use the fused kernel on wasm only.
+    tf.registerGradient({
+      ...reluGradient,
+      gradFunc: (dy, saved, attrs) => {
+        if (tf.getBackend() !== 'wasm') return reluGradient.gradFunc(dy, saved, attrs);
+        const [x] = saved;
+        return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor };
+      },
+    });
+  }
   add(tf.Conv2DBackpropFilter, conv2DBackpropFilter as tf.KernelFunc);
   add(tf.DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter as tf.KernelFunc);
   add(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput as tf.KernelFunc);
