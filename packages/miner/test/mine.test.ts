@@ -180,3 +180,22 @@ test('lastAtMost: x ≤ T ⟺ fround(x − v) ≤ t, exactly, over the float32 r
   );
   assert.equal(lastAtMost(1, Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
 });
+
+test('a class of identical rows (all positives at one distance) matches the oracle for every window', () => {
+  const dim = 3;
+  const n = 40;
+  const emb = new Float32Array(n * dim);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i < 20 ? 0 : 1 + (i % 3);
+    for (let k = 0; k < dim; k++) emb[i * dim + k] = i < 20 ? [1, 2, 2][k] : Math.sin(i * 3.1 + k);
+  }
+  for (const strategy of ['all', 'hard', 'semi-hard', 'easy'] as const) {
+    for (const margin of [0, 0.2, 3]) {
+      for (const distance of KINDS) {
+        const o = { strategy, margin, distance, normalize: true };
+        assert.deepEqual(tuples(mine(emb, dim, labels, { ...o, tileSize: 7 })), oracleMine(emb, dim, labels, o));
+      }
+    }
+  }
+});

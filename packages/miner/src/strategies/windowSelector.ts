@@ -175,14 +175,20 @@ export abstract class WindowSelector implements Selector {
       // A = first k with x ≤ ta[k], B = first k with x ≤ tb[k]: read from x's bucket, walked to exact (~0 steps).
       const bx = t0 + (Math.min(top, Math.max(0, (x - gmin) * scale)) | 0);
       let A = s;
-      if (hasHi) {
-        A = tabA[bx];
-        while (A < e && x > ta[A]) A++;
-      }
       let B = e;
-      if (hasLo) {
-        B = tabB[bx];
-        while (B < e && x > tb[B]) B++;
+      if (scale > 0) {
+        if (hasHi) {
+          A = tabA[bx];
+          while (A < e && x > ta[A]) A++;
+        }
+        if (hasLo) {
+          B = tabB[bx];
+          while (B < e && x > tb[B]) B++;
+        }
+      } else {
+        // All thresholds equal (e.g. duplicated positives): each range end is all-or-nothing, no walk.
+        if (hasHi && x > ta[s]) A = e;
+        if (hasLo && !(x > tb[s])) B = s;
       }
       keptN[w] = n;
       keptX[w] = x;
