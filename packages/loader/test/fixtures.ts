@@ -2,6 +2,7 @@
  * Test images made with sharp inside the tests: quadrant images whose resized pixels are known exactly, every format
  * the loader claims, and the bad-file suite.
  */
+import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,9 +17,16 @@ export const QUADRANTS: [number, number, number][] = [
   [240, 220, 20],
 ];
 
-/** A fresh temporary directory. */
-export function tmp(prefix = 'tk-loader-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+const made: string[] = [];
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the test process exits. */
+export async function tmp(prefix = 'tk-loader-'): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Raw RGB pixels of a w×h image with four solid quadrants. */
