@@ -3,8 +3,9 @@
  *
  * While candidate tiles stream by, an anchor keeps one record per negative that qualifies with at least one positive:
  * (negative, value, A, B), the range of sorted positives it pairs with — 16 bytes per negative, however many
- * triplets it forms. At the end of the block the output size is known exactly, so it is allocated once, and each
- * positive (in row order) takes its negatives from the records (already ascending) in one sequential pass.
+ * triplets it forms. At the end of the block the output size is known exactly, so it is allocated once; each
+ * positive (in row order) then takes its negatives from the records (already ascending) in one sequential pass, or,
+ * when the ranges are short among many positives, each triplet is placed straight at its positive's next slot.
  */
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
 import { WindowSelector } from './windowSelector.ts';
@@ -83,20 +84,45 @@ export class CollectAll extends WindowSelector {
         count[r.hi[t] - s]--;
       }
       for (let k = 1; k < np; k++) count[k] += count[k - 1];
-      for (let q = 0; q < np; q++) {
-        const k = byRow[q];
-        if (count[k - s] === 0) continue;
-        const from = w;
+      if (np * r.length <= 4 * r.triplets) {
+        // Dense ranges: one sequential pass over the records per positive writes the output in order.
+        for (let q = 0; q < np; q++) {
+          const k = byRow[q];
+          if (count[k - s] === 0) continue;
+          const from = w;
+          for (let t = 0; t < r.length; t++) {
+            if (r.lo[t] <= k && k < r.hi[t]) {
+              negatives[w] = r.neg[t];
+              dAn[w] = sign * r.x[t];
+              w++;
+            }
+          }
+          anchors.fill(a, from, w);
+          positives.fill(row[k], from, w);
+          dAp.fill(sign * val[k], from, w);
+        }
+      } else {
+        // Sparse ranges among many positives: place each triplet at its slot's next position (O(output)).
+        const at = new Int32Array(np);
+        for (let q = 0, o = w; q < np; q++) {
+          const k = byRow[q];
+          const c = count[k - s];
+          at[k - s] = o;
+          anchors.fill(a, o, o + c);
+          positives.fill(row[k], o, o + c);
+          dAp.fill(sign * val[k], o, o + c);
+          o += c;
+        }
         for (let t = 0; t < r.length; t++) {
-          if (r.lo[t] <= k && k < r.hi[t]) {
-            negatives[w] = r.neg[t];
-            dAn[w] = sign * r.x[t];
-            w++;
+          const n = r.neg[t];
+          const x = sign * r.x[t];
+          for (let k = r.lo[t] - s; k < r.hi[t] - s; k++) {
+            const o = at[k]++;
+            negatives[o] = n;
+            dAn[o] = x;
           }
         }
-        anchors.fill(a, from, w);
-        positives.fill(row[k], from, w);
-        dAp.fill(sign * val[k], from, w);
+        w += r.triplets;
       }
     }
     out.length = w;
