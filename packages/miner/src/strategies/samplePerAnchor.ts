@@ -54,10 +54,14 @@ export class SamplePerAnchor extends WindowSelector {
   protected take(i: number, count: number): void {
     const { keptN, keptX, keptA, keptB } = this;
     let seen = this.seen[i];
+    let next = this.next[i];
     for (let t = 0; t < count; t++) {
       const end = seen + (keptB[t] - keptA[t]);
       // Fast path (almost every negative once the reservoir is full): none of its items is accepted.
-      if (end >= this.next[i]) this.accept(i, keptN[t], keptX[t], keptA[t], seen, end);
+      if (end >= next) {
+        this.accept(i, keptN[t], keptX[t], keptA[t], seen, end);
+        next = this.next[i];
+      }
       seen = end;
     }
     this.seen[i] = seen;
