@@ -41,10 +41,12 @@ try {
   mkdirSync(outDir, { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   // -ffp-contract=off, no fast-math: the resampler must do exactly the float64 operations resizeRaw.ts does.
-  const args = ['-O3', '-std=c11', '-fPIC', '-shared', '-ffp-contract=off', '-fno-fast-math', '-fvisibility=hidden'];
-  args.push('-Wall', `-I${include}`, source, '-o', tmp, '-ljpeg');
-  if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
-  const r = spawnSync(cc, args, { encoding: 'utf8' });
+  const base = ['-O3', '-std=c11', '-fPIC', '-shared', '-ffp-contract=off', '-fno-fast-math', '-fvisibility=hidden'];
+  base.push('-Wall', `-I${include}`, source, '-o', tmp, '-ljpeg');
+  if (process.platform === 'darwin') base.push('-undefined', 'dynamic_lookup');
+  // With zlib (PNG inflate without per-image allocations) when its headers are there; else without it.
+  let r = spawnSync(cc, ['-DTK_ZLIB', ...base, '-lz'], { encoding: 'utf8' });
+  if (r.status !== 0) r = spawnSync(cc, base, { encoding: 'utf8' });
   if (r.status !== 0) {
     rmSync(tmp, { force: true });
     const first = `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => l.trim()) ?? 'unknown error';

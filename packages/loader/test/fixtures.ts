@@ -87,7 +87,7 @@ export async function formatZoo(): Promise<Record<string, Buffer>> {
 }
 
 /** A minimal 8-bit PNG encoder (filter 0), for colour types sharp does not write (e.g. 4 = gray + alpha). */
-export function encodePng(w: number, h: number, colorType: number, samples: Buffer): Buffer {
+export function encodePng(w: number, h: number, colorType: number, samples: Buffer, idatParts = 1): Buffer {
   const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType as 0 | 2 | 4 | 6];
   const raw = Buffer.alloc(h * (w * channels + 1));
   for (let y = 0; y < h; y++) samples.copy(raw, y * (w * channels + 1) + 1, y * w * channels, (y + 1) * w * channels);
@@ -107,9 +107,14 @@ export function encodePng(w: number, h: number, colorType: number, samples: Buff
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
+    ...splitInto(deflateSync(raw), idatParts).map((part) => chunk('IDAT', part)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+function splitInto(buf: Buffer, parts: number): Buffer[] {
+  const size = Math.ceil(buf.length / parts);
+  return Array.from({ length: parts }, (_, i) => buf.subarray(i * size, Math.min(buf.length, (i + 1) * size)));
 }
 
 /** Pixel (x, y) of an H×W×C row at `offset` in `px`. */

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { decodeSmallPng } from '../src/decode/decodeSmallPng.ts';
 import { openImages, writeImages } from '../src/index.ts';
-import { formatZoo, pixelAt, QUADRANTS, quadrant, tmp, writeTree } from './fixtures.ts';
+import { encodePng, formatZoo, pixelAt, QUADRANTS, quadrant, tmp, writeTree } from './fixtures.ts';
 
 const WHITE = [255, 255, 255];
 const GRAYS = [10, 90, 170, 250];
@@ -199,4 +200,21 @@ test('JPEG variants: grayscale, progressive, CMYK, non-sRGB ICC and a large phot
     });
   }
   await f.close();
+});
+
+test('small-PNG decoder: IDAT split over several chunks, and damaged data declined (sharp then reports it)', async () => {
+  const px = Buffer.alloc(20 * 10 * 3);
+  for (let i = 0; i < px.length; i++) px[i] = (i * 11) & 255;
+  const one = decodeSmallPng(encodePng(20, 10, 2, px), 3);
+  const three = decodeSmallPng(encodePng(20, 10, 2, px, 3), 3);
+  assert.ok(one && three);
+  assert.deepEqual(Buffer.from(one.pixels), px);
+  assert.deepEqual(three.pixels, one.pixels);
+  // Flip a byte inside the compressed data (CRC fixed up so only zlib can notice): declined, not garbage.
+  const bad = encodePng(20, 10, 2, px);
+  const idat = bad.indexOf('IDAT', 0, 'latin1');
+  const len = bad.readUInt32BE(idat - 4);
+  bad[idat + 4 + Math.floor(len / 2)] ^= 0x55;
+  bad.writeUInt32BE(crc32(bad.subarray(idat, idat + 4 + len)), idat + 4 + len);
+  assert.equal(decodeSmallPng(bad, 3), undefined);
 });

@@ -3,6 +3,7 @@
  *   jpegInfo(buf)                       -> [width, height, orientation, supported]  (header only)
  *   jpegDecode(buf, scaleNum, gray, flags, out) -> [w, h] | null (DCT-domain scaling scaleNum/8, RGB or gray,
  *                                       into the caller's scratch buffer; flags: 1 = fast IDCT, 2 = plain upsampling)
+ *   inflate(src, dst) -> bytes | -1   (zlib, when built with it: PNG data without node:zlib's per-call objects)
  *   resample(src, w, c, yLo, yHi, hStart, hCount, hTaps, hWeights, vStart, vCount, vTaps, vWeights,
  *            cw, ch, out, outOffset, outW, padX, padY)
  * Decoding at a reduced DCT scale is what makes big JPEGs cheap: libjpeg-turbo computes an M/8-size image directly
@@ -19,6 +20,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <jpeglib.h>
+#ifdef TK_ZLIB
+#include <zlib.h>
+#endif
 
 typedef struct {
   struct jpeg_error_mgr pub;
@@ -369,14 +373,33 @@ static napi_value orient_px(napi_env env, napi_callback_info info) {
   return undef;
 }
 
+#ifdef TK_ZLIB
+/* inflate(src, dst) -> bytes written, or -1 (corrupt data, or dst too small): one zlib stream (PNG IDAT data)
+ * into the caller's scratch buffer, without the per-call stream object and output buffer node:zlib allocates. */
+static napi_value inflate_into(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  unsigned char *src = NULL, *dst = NULL;
+  size_t ns = 0, nd = 0;
+  if (argc < 2 || !get_buffer(env, argv[0], &src, &ns) || !get_buffer(env, argv[1], &dst, &nd)) return js_int(env, -1);
+  uLongf out = (uLongf)nd;
+  int rc = uncompress(dst, &out, src, (uLong)ns);
+  return js_int(env, rc == Z_OK ? (int)out : -1);
+}
+#endif
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"jpegInfo", NULL, jpeg_info, NULL, NULL, NULL, napi_default, NULL},
       {"jpegDecode", NULL, jpeg_decode, NULL, NULL, NULL, napi_default, NULL},
       {"resample", NULL, resample, NULL, NULL, NULL, napi_default, NULL},
       {"orient", NULL, orient_px, NULL, NULL, NULL, napi_default, NULL},
+#ifdef TK_ZLIB
+      {"inflate", NULL, inflate_into, NULL, NULL, NULL, napi_default, NULL},
+#endif
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }
 

@@ -5,6 +5,10 @@
  * images); the caller then uses sharp, which also words the error for a bad file.
  */
 import { crc32, inflateSync } from 'node:zlib';
+import { native } from './native.ts';
+
+// Reused inflate output (per thread): the fast path allocates only its result.
+let inflateBuf = new Uint8Array(0);
 
 /** Largest image (in pixels) the fast path takes; bigger ones amortise sharp's per-image cost anyway. */
 export const SMALL_PNG_MAX_PIXELS = 256 * 256;
@@ -131,11 +135,22 @@ export function decodeSmallPng(buf: Uint8Array, wantChannels: number): SmallImag
   if (isColor && wantChannels === 1) return undefined; // luma formula: leave colour → gray to sharp
   const bitsPerPixel = samples * depth;
   const stride = Math.ceil((width * bitsPerPixel) / 8);
-  let data: Uint8Array;
-  try {
-    data = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat));
-  } catch {
-    return undefined;
+  const zdata = idat.length === 1 ? idat[0] : Buffer.concat(idat);
+  let data: Uint8Array | undefined;
+  if (native?.inflate) {
+    // Exactly the scanlines' size: a stream that inflates to more fails here and goes through node:zlib below,
+    // which then yields the same first bytes (unfilter reads only those).
+    const want = height * (stride + 1);
+    if (inflateBuf.length < want) inflateBuf = new Uint8Array(Math.max(want, inflateBuf.length * 2));
+    const n = native.inflate(zdata, inflateBuf.subarray(0, want));
+    if (n === want) data = inflateBuf.subarray(0, want);
+  }
+  if (!data) {
+    try {
+      data = inflateSync(zdata);
+    } catch {
+      return undefined;
+    }
   }
   const raw = unfilter(data, height, stride, Math.max(1, bitsPerPixel >> 3));
   if (!raw) return undefined;

@@ -14,6 +14,8 @@ export interface NativeHelpers {
    * buffer, unsupported, any warning or error). `flags` 0 = libjpeg defaults (accurate IDCT, fancy upsampling).
    */
   jpegDecode(buf: Uint8Array, scale: number, gray: number, flags: number, out: Uint8Array): [number, number] | null;
+  /** Inflates one zlib stream into `dst`; bytes written, or -1 (corrupt, or `dst` too small). Absent without zlib. */
+  inflate?(src: Uint8Array, dst: Uint8Array): number;
   /** EXIF orientation 2–8 of `src` (w × h × c) into `dst`, exactly as orient.ts. */
   orient(src: Uint8Array, w: number, h: number, c: number, orientation: number, dst: Uint8Array): void;
   resample(
