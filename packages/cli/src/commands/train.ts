@@ -85,7 +85,8 @@ export const trainCommand = defineCommand<TrainArgs, TrainResult>({
     },
     workers: {
       type: 'number',
-      describe: 'Data-parallel worker threads on wasm/cpu (default: all cores, at most 4; each takes its own batch)',
+      describe:
+        'Data-parallel worker threads (default on wasm: all cores, at most 4; else 1); each takes its own batch',
     },
     resume: { type: 'boolean', default: false, describe: 'Continue from <out>/checkpoint exactly where it stopped' },
     'steps-per-epoch': { type: 'number', describe: 'Stop each epoch after this many batches (quick runs)' },
