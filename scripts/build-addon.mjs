@@ -1,0 +1,96 @@
+// One recipe for tripletkit's optional native addons (miner kernel, trainer kernels, loader helpers): compile C
+// sources with the system compiler against Node's own N-API headers, load-test the result in a separate process, then
+// rename it into place. Run from each package's `build` script, hence by `pnpm install`. It must never fail an
+// install: on any problem it prints ONE line and exits 0, and the package uses its portable fallback.
+// Env: CC (compiler, default cc → gcc → clang), TRIPLETKIT_SKIP_NATIVE=1 (do not build), TRIPLETKIT_NATIVE_VERBOSE=1.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+/** Node's header folder: npm's nodedir, next to this node binary, its configured prefix, node-gyp's cache, or /usr. */
+function nodeIncludeDir() {
+  const candidates = [];
+  const nodedir = process.env.npm_config_nodedir;
+  if (nodedir) candidates.push(path.join(nodedir, 'include', 'node'));
+  candidates.push(path.resolve(path.dirname(process.execPath), '..', 'include', 'node'));
+  const prefix = process.config?.variables?.node_prefix;
+  if (typeof prefix === 'string' && prefix) candidates.push(path.join(prefix, 'include', 'node'));
+  const version = process.versions.node;
+  for (const cache of [
+    path.join(homedir(), '.cache', 'node-gyp', version),
+    path.join(homedir(), 'Library', 'Caches', 'node-gyp', version),
+    path.join(homedir(), '.node-gyp', version),
+  ]) {
+    candidates.push(path.join(cache, 'include', 'node'));
+  }
+  candidates.push('/usr/include/node', '/usr/local/include/node');
+  return candidates.find((dir) => existsSync(path.join(dir, 'node_api.h')));
+}
+
+function findCompiler() {
+  const names = process.env.CC ? [process.env.CC] : ['cc', 'gcc', 'clang'];
+  return names.find((cc) => spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0);
+}
+
+/**
+ * Builds one addon and exits the process with status 0 whatever happens.
+ * @param {object} o
+ * @param {string} o.label      prefix of the one line printed, e.g. 'tripletkit native kernel'
+ * @param {string} o.fallback   what is used instead, e.g. 'using the pure-TS kernel'
+ * @param {string[]} o.sources  C files
+ * @param {string} o.target     the .node file to produce
+ * @param {string[]} [o.flags]  compiler flags besides the common ones
+ * @param {string[]} [o.libs]   libraries to link
+ * @param {{flags?: string[], libs?: string[], label: string}[]} [o.variants] tried in order until one builds and loads
+ * @param {string} [o.probe]    JS run after loading the addon into `m` (a module object) in a child process: it may
+ *                              exit non-zero to reject the build, and what it prints is appended to the line
+ */
+export function buildAddon(o) {
+  const done = (line) => {
+    console.log(`${o.label}: ${line}`);
+    process.exit(0);
+  };
+  const verbose = process.env.TRIPLETKIT_NATIVE_VERBOSE === '1';
+  try {
+    if (process.env.TRIPLETKIT_SKIP_NATIVE === '1') done(`skipped (TRIPLETKIT_SKIP_NATIVE=1); ${o.fallback}`);
+    if (process.platform === 'win32') done(`not built on Windows (no MSVC recipe); ${o.fallback}`);
+    const include = nodeIncludeDir();
+    if (!include) done(`Node headers (node_api.h) not found; ${o.fallback}`);
+    const cc = findCompiler();
+    if (!cc) done(`no C compiler (cc/gcc/clang) found; ${o.fallback}`);
+    mkdirSync(path.dirname(o.target), { recursive: true });
+    const tmp = `${o.target}.${process.pid}.tmp`;
+    // -ffp-contract=off, no fast-math: the compiler must not fuse or reassociate floating point, so results match the
+    // portable fallbacks' operation order and never depend on tiling (see each package's C sources).
+    const base = ['-O3', '-std=c11', '-D_ISOC11_SOURCE', '-fPIC', '-shared', '-ffp-contract=off', '-fno-fast-math'];
+    base.push('-fvisibility=hidden', '-Wall', `-I${include}`, ...(o.flags ?? []));
+    let firstError = '';
+    for (const v of o.variants ?? [{ label: '' }]) {
+      const args = [...base, ...(v.flags ?? []), ...o.sources, '-o', tmp, ...(o.libs ?? []), ...(v.libs ?? []), '-lm'];
+      if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
+      const r = spawnSync(cc, args, { encoding: 'utf8' });
+      if (verbose && r.stderr) console.error(r.stderr);
+      if (r.status !== 0) {
+        firstError ||= `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => l.trim()) ?? 'unknown error';
+        continue;
+      }
+      // Load it in a separate process before installing it, so a binary that builds but cannot load never replaces
+      // a working one (and never crashes the package that uses it).
+      const probe = `const m={exports:{}};process.dlopen(m,${JSON.stringify(tmp)});${o.probe ?? ''}`;
+      const check = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+      if (check.status !== 0) {
+        const lines = (check.stderr || 'unknown error').split('\n');
+        firstError ||= `built but does not load: ${lines.find((l) => /Error/.test(l)) ?? lines[0]}`;
+        continue;
+      }
+      renameSync(tmp, o.target); // atomic: a worker loading the addon never sees half a file
+      const note = check.stdout.trim();
+      done(`built ${path.relative(process.cwd(), o.target)} with ${cc}${v.label}${note ? `; ${note}` : ''}`);
+    }
+    rmSync(tmp, { force: true });
+    done(`${cc} failed (${firstError.trim()}); ${o.fallback}`);
+  } catch (err) {
+    done(`build skipped (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); ${o.fallback}`);
+  }
+}
