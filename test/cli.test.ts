@@ -13,3 +13,9 @@ test('no command: a readable error and a non-zero exit', async () => {
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /Give a command/);
 });
+
+test('an unknown command is named, with a suggestion, and exits non-zero', async () => {
+  const r = await runCli(['laod']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Unknown command "laod"\. Did you mean load\?/);
+});

@@ -71,6 +71,8 @@ export function buildCli(args: string[]): Argv {
     .showHelpOnFail(false)
     .fail((msg, err) => {
       if (err) throw err;
+      // yargs' recommendCommands says only "Did you mean X?": name the unknown command too.
+      if (msg.startsWith('Did you mean')) msg = `Unknown command "${args[0]}". ${msg}`;
       process.stderr.write(
         `tripletkit: ${msg}\nhint: run \`tripletkit --help\` (or \`tripletkit <command> --help\`).\n`,
       );
