@@ -11,6 +11,8 @@
 typedef struct {
   float *pa, *pb, *na, *nb;
   size_t pa_cap, pb_cap, na_cap, nb_cap;
+  int *cand; /* the window selection's scratch (addon.c), freed by addon.c */
+  size_t cand_cap;
 } tk_buffers;
 
 /* The micro-kernel family picked once from cpuid: "avx512", "avx2" or "scalar". */

@@ -36,8 +36,9 @@ export function blockMiner(p: Prepared, options: ResolvedOptions): BlockMiner {
         const aNorms = p.anchorNorms.subarray(a0, a1);
         const tile = scratch.f('tile', nb * Math.min(T, nC));
         // Anchors without positives produce nothing; skip their rows.
-        const live: number[] = [];
-        for (let i = 0; i < nb; i++) if (pos.start[i + 1] > pos.start[i]) live.push(i);
+        const live = scratch.i('live', nb);
+        let nLive = 0;
+        for (let i = 0; i < nb; i++) if (pos.start[i + 1] > pos.start[i]) live[nLive++] = i;
         for (let c0 = 0; c0 < nC; c0 += T) {
           const cnt = Math.min(T, nC - c0);
           distanceTile(
@@ -51,7 +52,8 @@ export function blockMiner(p: Prepared, options: ResolvedOptions): BlockMiner {
             aNorms,
             p.candNorms.subarray(c0, c0 + cnt),
           );
-          for (const i of live) selector.scanRow(i, tile, i * cnt, c0, cnt);
+          if (selector.scanRows) selector.scanRows(tile, live, nLive, c0, cnt);
+          else for (let q = 0; q < nLive; q++) selector.scanRow(live[q], tile, live[q] * cnt, c0, cnt);
         }
       }
       const out = new TripletBuffer(16);

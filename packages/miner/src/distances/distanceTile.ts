@@ -15,6 +15,8 @@ type Kernel = typeof jsDistanceTile;
 
 // Chosen once per thread (the main thread and each worker load this module separately).
 const native = loadNative();
+/** The addon when this thread uses it (internal: WindowSelector runs its selection there too). */
+export const nativeAddon = native.addon;
 const kernel: Kernel = native.addon ? native.addon.tile.bind(native.addon) : jsDistanceTile;
 
 // Grow-only scratch for norms the caller did not supply, so a call allocates nothing in steady state.

@@ -21,12 +21,71 @@ export interface NativeAddon {
     aNorms: Float32Array,
     bNorms: Float32Array,
   ): void;
+  /**
+   * The margin strategies' window selection for rows live[0…nLive−1] of a tile (native twin of
+   * WindowSelector.scanRow; see native/src/select.c): row q's records at out*[rowEnd[q−1] … rowEnd[q]−1].
+   */
+  select(
+    ...args: [
+      ...SelectBlockArgs,
+      live: Int32Array,
+      nLive: number,
+      outN: Int32Array,
+      outX: Float32Array,
+      outA: Int32Array,
+      outB: Int32Array,
+      rowEnd: Int32Array,
+    ]
+  ): void;
+  /**
+   * The same scan feeding a reservoir sampler (SamplePerAnchor): resumes rows live[pend[r]] at candidate pos[…], adds
+   * their items to seen[row] and stops each at its first event (items reaching next[row]). Returns how many rows
+   * stopped; they are compacted to the front of pend with their event at ev*[r].
+   */
+  sample(
+    ...args: [
+      ...SelectBlockArgs,
+      live: Int32Array,
+      pend: Int32Array,
+      nPend: number,
+      pos: Int32Array,
+      seen: Float64Array,
+      next: Float64Array,
+      evN: Int32Array,
+      evX: Float32Array,
+      evA: Int32Array,
+      evItems: Int32Array,
+    ]
+  ): number;
   /** The micro-kernel picked by cpuid: "avx512", "avx2" or "scalar". */
   info(): { isa: string; simd: boolean; version: number };
 }
 
+/**
+ * One anchor block's selection inputs for one candidate tile (see WindowSelector): the tile, its candidate count and
+ * first row, sign (0: +1, 1: −1), bounds (1: lower, 2: upper), candidate classes, the block's anchor classes, then the
+ * block's positives and threshold tables.
+ */
+export type SelectBlockArgs = [
+  tile: Float32Array,
+  cnt: number,
+  c0: number,
+  sign: number,
+  flags: number,
+  candClass: Int32Array,
+  rowClass: Int32Array,
+  start: Int32Array,
+  ta: Float32Array,
+  tb: Float32Array,
+  tabStart: Int32Array,
+  tabA: Int32Array,
+  tabB: Int32Array,
+  gmin: Float64Array,
+  scale: Float64Array,
+];
+
 /** Bumped whenever the addon's interface changes, so a stale build is refused rather than misused. */
-export const NATIVE_VERSION = 1;
+export const NATIVE_VERSION = 2;
 
 /** Where the build script writes the addon, relative to this file in src/ and dist/ alike. */
 export const NATIVE_PATH = fileURLToPath(new URL('../../native/build/tripletkit_kernel.node', import.meta.url));

@@ -44,13 +44,13 @@ export class CollectAll extends WindowSelector {
     }
   }
 
-  protected take(i: number, count: number): void {
+  protected take(i: number, from: number, to: number): void {
     const r = this.records[i];
-    while (r.length + count > r.neg.length) r.grow();
+    while (r.length + (to - from) > r.neg.length) r.grow();
     const { keptN, keptX, keptA, keptB } = this;
     let w = r.length;
     let triplets = r.triplets;
-    for (let t = 0; t < count; t++, w++) {
+    for (let t = from; t < to; t++, w++) {
       r.neg[w] = keptN[t];
       r.x[w] = keptX[t];
       r.lo[w] = keptA[t];

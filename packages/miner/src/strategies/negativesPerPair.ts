@@ -27,9 +27,9 @@ export class NegativesPerPair extends WindowSelector {
     this.rngs = new Array(pairs);
   }
 
-  protected take(i: number, count: number): void {
+  protected take(i: number, from: number, to: number): void {
     const { keptN, keptX, keptA, keptB } = this;
-    for (let t = 0; t < count; t++) this.takeOne(i, keptN[t], keptX[t], keptA[t], keptB[t]);
+    for (let t = from; t < to; t++) this.takeOne(i, keptN[t], keptX[t], keptA[t], keptB[t]);
   }
 
   private takeOne(i: number, n: number, x: number, A: number, B: number): void {

@@ -25,6 +25,13 @@ export class SamplePerAnchor extends WindowSelector {
   private kPos = new Int32Array(0); // sorted positive entry of each kept item
   private kNeg = new Int32Array(0);
   private kX = new Float32Array(0);
+  // Native scan (scanRows): pending rows, where each resumes, and each stopped row's event.
+  private pend = new Int32Array(0);
+  private resume = new Int32Array(0);
+  private evN = new Int32Array(0);
+  private evX = new Float32Array(0);
+  private evA = new Int32Array(0);
+  private evItems = new Int32Array(0);
 
   override beginBlock(...args: Parameters<WindowSelector['beginBlock']>): void {
     super.beginBlock(...args);
@@ -51,11 +58,11 @@ export class SamplePerAnchor extends WindowSelector {
     this.kX[at] = x;
   }
 
-  protected take(i: number, count: number): void {
+  protected take(i: number, from: number, to: number): void {
     const { keptN, keptX, keptA, keptB } = this;
     let seen = this.seen[i];
     let next = this.next[i];
-    for (let t = 0; t < count; t++) {
+    for (let t = from; t < to; t++) {
       const end = seen + (keptB[t] - keptA[t]);
       // Fast path (almost every negative once the reservoir is full): none of its items is accepted.
       if (end >= next) {
@@ -65,6 +72,41 @@ export class SamplePerAnchor extends WindowSelector {
       seen = end;
     }
     this.seen[i] = seen;
+  }
+
+  /**
+   * With the addon, the scan itself skips the negatives none of whose items is accepted (the fast path of take) and
+   * stops a row at each other one, which goes through accept exactly as in take; then the row resumes.
+   */
+  override scanRows(tile: Float32Array, live: Int32Array, nLive: number, c0: number, count: number): void {
+    const addon = this.native();
+    if (!addon) {
+      super.scanRows(tile, live, nLive, c0, count);
+      return;
+    }
+    if (this.pend.length < nLive) {
+      this.pend = new Int32Array(nLive);
+      this.resume = new Int32Array(nLive);
+      this.evN = new Int32Array(nLive);
+      this.evX = new Float32Array(nLive);
+      this.evA = new Int32Array(nLive);
+      this.evItems = new Int32Array(nLive);
+    }
+    const { pend, resume, evN, evX, evA, evItems, seen } = this;
+    for (let q = 0; q < nLive; q++) pend[q] = q;
+    resume.fill(0, 0, nLive);
+    const block = this.blockArgs(tile, c0, count);
+    let n = nLive;
+    while (n > 0) {
+      n = addon.sample(...block, live, pend, n, resume, seen, this.next, evN, evX, evA, evItems);
+      for (let r = 0; r < n; r++) {
+        const i = live[pend[r]];
+        const base = seen[i];
+        const end = base + evItems[r];
+        this.accept(i, evN[r], evX[r], evA[r], base, end);
+        seen[i] = end;
+      }
+    }
   }
 
   /** Items base+1 … end come from negative n (value x) with the positives at sorted entries A, A+1, …. */

@@ -13,6 +13,11 @@ export interface Selector {
   beginBlock(a0: number, count: number, positives: BlockPositives): void;
   /** Anchor row `i` of the block against candidates c0…c0+count−1, whose raw values are tile[off…off+count−1]. */
   scanRow(i: number, tile: Float32Array, off: number, c0: number, count: number): void;
+  /**
+   * The same as `scanRow(live[q], tile, live[q] * count, c0, count)` for q < nLive, in that order (a selector may do it
+   * in one native call).
+   */
+  scanRows?(tile: Float32Array, live: Int32Array, nLive: number, c0: number, count: number): void;
   finishBlock(out: TripletBuffer): void;
 }
 

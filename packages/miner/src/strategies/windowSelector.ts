@@ -7,11 +7,17 @@
  * (tm ≤ t ⟺ x ≤ T(v, t), see float32Threshold.ts) both are "first k with x ≤ T[k]" over non-decreasing arrays: a
  * bucket table guesses them and a short walk with plain comparisons makes them exact — the brute-force set, bit for
  * bit, without a binary search's unpredictable branches.
+ *
+ * With the native addon, scanRows runs this scan in C for a whole tile at once (native/src/select.c: the same float32
+ * comparisons, and exact A and B found by SIMD counting or by these same tables), and SamplePerAnchor fuses its
+ * reservoir's fast path into it; test/selectNative.test.ts checks the two scans give the same bytes.
  */
 import type { BlockPositives } from '../core/blockPositives.ts';
 import type { Prepared } from '../core/prepare.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
 import type { ResolvedOptions } from '../core/types.ts';
+import { nativeAddon } from '../distances/distanceTile.ts';
+import type { NativeAddon, SelectBlockArgs } from '../distances/nativeKernel.ts';
 import { lastAtMost } from './float32Threshold.ts';
 import { marginWindow } from './marginWindow.ts';
 import type { Selector } from './selector.ts';
@@ -19,6 +25,22 @@ import type { Selector } from './selector.ts';
 /** Buckets per positive in the tables that turn "first positive whose threshold is ≥ x" into a table read. */
 const BUCKETS_PER_POSITIVE = 16;
 const MAX_BUCKETS = 16384;
+
+let nativeSelection = true;
+
+/**
+ * Turns the native window selection off (or back on) for this thread and returns the previous setting. It only
+ * matters when the native addon is loaded; the TypeScript scan is the reference. For tests that compare the two.
+ *
+ * @example
+ * const was = useNativeSelection(false); // … mine with the TypeScript scan …
+ * useNativeSelection(was);
+ */
+export function useNativeSelection(on: boolean): boolean {
+  const was = nativeSelection;
+  nativeSelection = on;
+  return was;
+}
 
 export abstract class WindowSelector implements Selector {
   protected readonly p: Prepared;
@@ -35,11 +57,13 @@ export abstract class WindowSelector implements Selector {
   private gmin = new Float64Array(0);
   private scale = new Float64Array(0);
   private cand = new Int32Array(0);
-  // Kept candidates of one row-tile, handed to the strategy in one call (no per-candidate call, no boxing).
+  // Kept candidates of one row-tile (or, natively, of all rows of a tile: row q's at rowEnd[q−1] … rowEnd[q]−1),
+  // handed to the strategy in one call per row (no per-candidate call, no boxing).
   protected keptN = new Int32Array(0);
   protected keptX = new Float32Array(0);
   protected keptA = new Int32Array(0);
   protected keptB = new Int32Array(0);
+  private rowEnd = new Int32Array(0);
   // Per sorted positive k of the block: tm ≤ hi ⟺ x ≤ ta[k], tm ≤ lo ⟺ x ≤ tb[k] (both non-decreasing in k).
   private ta = new Float32Array(0);
   private tb = new Float32Array(0);
@@ -134,13 +158,8 @@ export abstract class WindowSelector implements Selector {
     // branches drops them at ~1 ns each.
     const xLo = hasLo ? tb[s] : Number.NEGATIVE_INFINITY;
     const xHi = hasHi ? ta[e - 1] : Number.POSITIVE_INFINITY;
-    if (this.cand.length < count) {
-      this.cand = new Int32Array(count);
-      this.keptN = new Int32Array(count);
-      this.keptX = new Float32Array(count);
-      this.keptA = new Int32Array(count);
-      this.keptB = new Int32Array(count);
-    }
+    if (this.cand.length < count) this.cand = new Int32Array(count);
+    this.reserveKept(count);
     const cand = this.cand;
     let m = 0;
     if (sign > 0) {
@@ -196,14 +215,77 @@ export abstract class WindowSelector implements Selector {
       keptB[w] = B;
       w += +(A < B);
     }
-    if (w > 0) this.take(i, w);
+    if (w > 0) this.take(i, 0, w);
+  }
+
+  private reserveKept(n: number): void {
+    if (this.keptN.length >= n) return;
+    this.keptN = new Int32Array(n);
+    this.keptX = new Float32Array(n);
+    this.keptA = new Int32Array(n);
+    this.keptB = new Int32Array(n);
+  }
+
+  /** The addon, when this thread has it and the native selection is on. */
+  protected native(): NativeAddon | undefined {
+    return nativeSelection ? nativeAddon : undefined;
+  }
+
+  /** This block's selection inputs for one candidate tile, in the addon's argument order. */
+  protected blockArgs(tile: Float32Array, c0: number, count: number): SelectBlockArgs {
+    const flags = (this.lo > Number.NEGATIVE_INFINITY ? 1 : 0) | (this.hi < Number.POSITIVE_INFINITY ? 2 : 0);
+    return [
+      tile,
+      count,
+      c0,
+      this.p.sign < 0 ? 1 : 0,
+      flags,
+      this.p.candClass,
+      this.p.anchorClass.subarray(this.a0, this.a0 + this.count),
+      this.pos.start,
+      this.ta,
+      this.tb,
+      this.tabStart,
+      this.tabA,
+      this.tabB,
+      this.gmin,
+      this.scale,
+    ];
+  }
+
+  scanRows(tile: Float32Array, live: Int32Array, nLive: number, c0: number, count: number): void {
+    const addon = this.native();
+    if (!addon) {
+      for (let q = 0; q < nLive; q++) this.scanRow(live[q], tile, live[q] * count, c0, count);
+      return;
+    }
+    // One native call for the whole tile: the same records as scanRow, row after row (native/src/select.c).
+    this.reserveKept(nLive * count);
+    if (this.rowEnd.length < nLive) this.rowEnd = new Int32Array(nLive);
+    const rowEnd = this.rowEnd;
+    addon.select(
+      ...this.blockArgs(tile, c0, count),
+      live,
+      nLive,
+      this.keptN,
+      this.keptX,
+      this.keptA,
+      this.keptB,
+      rowEnd,
+    );
+    let from = 0;
+    for (let q = 0; q < nLive; q++) {
+      const to = rowEnd[q];
+      if (to > from) this.take(live[q], from, to);
+      from = to;
+    }
   }
 
   /**
-   * For t < count: negative keptN[t] (canonical value keptX[t]) forms a kept triplet with the positives at sorted
+   * For from ≤ t < to: negative keptN[t] (canonical value keptX[t]) forms a kept triplet with the positives at sorted
    * entries keptA[t] … keptB[t]−1 of anchor i. Negatives come in ascending row order.
    */
-  protected abstract take(i: number, count: number): void;
+  protected abstract take(i: number, from: number, to: number): void;
 
   abstract finishBlock(out: TripletBuffer): void;
 }

@@ -1,0 +1,146 @@
+/*
+ * Native twin of WindowSelector.scanRow (src/strategies/windowSelector.ts): same float32 values and comparisons, so
+ * the same (candidate, A, B) records bit for bit. The TypeScript scan stays the reference and the fallback;
+ * test/selectNative.test.ts compares the two on every strategy and distance. Instruction set picked like the tile
+ * kernel's (tk_isa), each variant built from select_row.inc.
+ */
+#include <string.h>
+
+#include "kernel.h"
+#include "select.h"
+
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(TK_NO_SIMD)
+#define TK_X86 1
+#include <immintrin.h>
+#endif
+#if defined(TK_X86) && !defined(TK_NO_AVX512)
+#define TK_AVX512 1
+#endif
+
+/* ---------------- scalar ---------------- */
+#define ATTR
+#define PHASE1                                           \
+  for (int j = 0; j < cnt; j++) {                        \
+    const float x = sgn * t[j];                          \
+    cand[m] = j;                                         \
+    m += (x > x_lo) & (x <= x_hi) & (cls[j] != ac);      \
+  }
+#define SAMPLE 0
+#define ROW_FN row_scalar
+#include "select_row.inc"
+#undef ROW_FN
+#undef SAMPLE
+#define SAMPLE 1
+#define ROW_FN sample_scalar
+#include "select_row.inc"
+#undef ROW_FN
+#undef SAMPLE
+#undef ATTR
+
+#ifdef TK_X86
+/* ---------------- AVX2 (same code, wider registers for whatever the compiler vectorises) ---------------- */
+#define ATTR __attribute__((target("avx2")))
+#define SAMPLE 0
+#define ROW_FN row_avx2
+#include "select_row.inc"
+#undef ROW_FN
+#undef SAMPLE
+#define SAMPLE 1
+#define ROW_FN sample_avx2
+#include "select_row.inc"
+#undef ROW_FN
+#undef SAMPLE
+#undef ATTR
+#endif
+#undef PHASE1
+
+#ifdef TK_AVX512
+/* ---------------- AVX-512 ---------------- */
+#define A5 __attribute__((target("avx512f,popcnt")))
+
+/* Last threshold of each full block of 16 (+∞ past them): #{b : coarse[b] < x} = full blocks entirely below x. */
+A5 static inline __m512 coarse16(const float *t, int np) {
+  float c[16];
+  for (int b = 0; b < 16; b++) c[b] = 16 * b + 15 < np ? t[16 * b + 15] : __builtin_inff();
+  return _mm512_loadu_ps(c);
+}
+
+/* #{k < np : t[k] < x} for sorted t, np ≤ 256: the blocks below x, then the one block that straddles it. */
+A5 static inline int below16(const float *t, int np, __m512 coarse, __m512 xv) {
+  const int f = 16 * __builtin_popcount(_mm512_cmp_ps_mask(coarse, xv, _CMP_LT_OQ));
+  const int len = np - f < 16 ? np - f : 16;
+  const __mmask16 m = (__mmask16)((1u << len) - 1);
+  return f + __builtin_popcount(_mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, t + f), xv, _CMP_LT_OQ));
+}
+
+#define ATTR A5
+/* Compaction 16 at a time: compress the kept lanes' indices to the front of a register, store all 16 (cand has 16
+ * spare slots), advance by how many were kept. */
+#define PHASE1                                                                                         \
+  {                                                                                                    \
+    const __m512 lo_v = _mm512_set1_ps(x_lo), hi_v = _mm512_set1_ps(x_hi), sg = _mm512_set1_ps(sgn);   \
+    __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);               \
+    const __m512i step = _mm512_set1_epi32(16), ac_v = _mm512_set1_epi32(ac);                         \
+    for (int j = 0; j < cnt; j += 16) {                                                                \
+      const __mmask16 valid = cnt - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (cnt - j)) - 1);  \
+      const __m512 x = _mm512_mul_ps(sg, _mm512_maskz_loadu_ps(valid, t + j));                         \
+      const __mmask16 in_window =                                                                      \
+          _mm512_mask_cmp_ps_mask(_mm512_mask_cmp_ps_mask(valid, x, lo_v, _CMP_GT_OQ), x, hi_v, _CMP_LE_OQ); \
+      const __mmask16 keep = _mm512_mask_cmpneq_epi32_mask(in_window, _mm512_maskz_loadu_epi32(in_window, cls + j), ac_v); \
+      _mm512_storeu_si512((void *)(cand + m), _mm512_maskz_compress_epi32(keep, idx));                 \
+      m += __builtin_popcount(keep);                                                                   \
+      idx = _mm512_add_epi32(idx, step);                                                               \
+    }                                                                                                  \
+  }
+#define FAST_SETUP                                                  \
+  const int fast = np <= 256;                                       \
+  const __m512 coarse_a = fast && has_hi ? coarse16(ta + s, np) : _mm512_setzero_ps(); \
+  const __m512 coarse_b = fast && has_lo ? coarse16(tb + s, np) : _mm512_setzero_ps()
+#define FAST_LOOKUP                                                 \
+  const __m512 xv = _mm512_set1_ps(x);                              \
+  if (has_hi) A = s + below16(ta + s, np, coarse_a, xv);            \
+  if (has_lo) B = s + below16(tb + s, np, coarse_b, xv)
+#define SAMPLE 0
+#define ROW_FN row_avx512
+#include "select_row.inc"
+#undef ROW_FN
+#undef SAMPLE
+#define SAMPLE 1
+#define ROW_FN sample_avx512
+#include "select_row.inc"
+#undef ROW_FN
+#undef SAMPLE
+#undef ATTR
+#undef PHASE1
+#undef FAST_SETUP
+#undef FAST_LOOKUP
+#endif
+
+typedef int (*row_fn)(const tk_select_in *, int, int, int32_t *, tk_row_out *);
+
+static row_fn select_fn = NULL, sample_fn = NULL;
+
+/* Idempotent: a race between threads only stores the same pointers twice. */
+static void pick(void) {
+  const char *isa = tk_isa();
+  row_fn sel = row_scalar, smp = sample_scalar;
+#ifdef TK_X86
+  if (strcmp(isa, "avx2") == 0) sel = row_avx2, smp = sample_avx2;
+#endif
+#ifdef TK_AVX512
+  if (strcmp(isa, "avx512") == 0) sel = row_avx512, smp = sample_avx512;
+#endif
+  (void)isa;
+  sample_fn = smp;
+  select_fn = sel;
+}
+
+int tk_select_row(const tk_select_in *in, int i, int j0, int32_t *cand, tk_row_out *out) {
+  if (!select_fn || !sample_fn) pick();
+  return select_fn(in, i, j0, cand, out);
+}
+
+int tk_sample_row(const tk_select_in *in, int i, int j0, int32_t *cand, tk_row_out *out) {
+  if (!select_fn || !sample_fn) pick();
+  return sample_fn(in, i, j0, cand, out);
+}
