@@ -274,7 +274,7 @@ static napi_value sample_rows(napi_env env, napi_callback_info cb) {
 
 static napi_value info(napi_env env, napi_callback_info cb) {
   (void)cb;
-  napi_value obj, isa, simd, version;
+  napi_value obj, isa, simd, version, fast_max;
   const char *name = tk_isa();
   napi_create_object(env, &obj);
   napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &isa);
@@ -283,6 +283,8 @@ static napi_value info(napi_env env, napi_callback_info cb) {
   napi_set_named_property(env, obj, "isa", isa);
   napi_set_named_property(env, obj, "simd", simd);
   napi_set_named_property(env, obj, "version", version);
+  napi_create_int32(env, tk_select_fast_max(), &fast_max);
+  napi_set_named_property(env, obj, "selectFastMax", fast_max);
   return obj;
 }
 

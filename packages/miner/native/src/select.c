@@ -38,8 +38,72 @@
 #undef ATTR
 
 #ifdef TK_X86
-/* ---------------- AVX2 (same code, wider registers for whatever the compiler vectorises) ---------------- */
-#define ATTR __attribute__((target("avx2")))
+/* ---------------- AVX2: the scalar phase 1, a two-level count for rows of up to 256 positives ---------------- */
+#define A2 __attribute__((target("avx2,popcnt")))
+
+/* Last threshold of each full block of 8 (+∞ past them), 32 blocks in 4 registers. */
+A2 static inline void coarse8(const float *t, int np, __m256 c[4]) {
+  float v[32];
+  for (int b = 0; b < 32; b++) v[b] = 8 * b + 7 < np ? t[8 * b + 7] : __builtin_inff();
+  for (int r = 0; r < 4; r++) c[r] = _mm256_loadu_ps(v + 8 * r);
+}
+
+/* #{k < np : t[k] < x} for sorted t, np ≤ SELECT_FAST_MAX: the blocks of 8 below x (nc registers of them), then the straddling
+ * block, read with a masked load (no access past np). */
+A2 static inline int below8(const float *t, int np, const __m256 c[4], int nc, __m256 xv) {
+  int blocks = 0;
+  for (int r = 0; r < nc; r++) blocks += __builtin_popcount(_mm256_movemask_ps(_mm256_cmp_ps(c[r], xv, _CMP_LT_OQ)));
+  const int f = 8 * blocks;
+  const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(np - f), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256 v = _mm256_maskload_ps(t + f, lanes);
+  const __m256 lt = _mm256_and_ps(_mm256_cmp_ps(v, xv, _CMP_LT_OQ), _mm256_castsi256_ps(lanes));
+  return f + __builtin_popcount(_mm256_movemask_ps(lt));
+}
+
+/* lut8[mask] = the positions of mask's set bits, in order: the AVX2 stand-in for AVX-512's compress. */
+static int32_t lut8[256][8];
+/* Filled when the addon is loaded, before any thread can read it. */
+__attribute__((constructor)) static void init_lut8(void) {
+  for (int mask = 0; mask < 256; mask++) {
+    int w = 0;
+    for (int l = 0; l < 8; l++)
+      if (mask & (1 << l)) lut8[mask][w++] = l;
+  }
+}
+
+#define ATTR A2
+#undef PHASE1
+/* Compaction 8 at a time: kept lanes' indices from the table, all 8 stored (cand has spare slots); scalar tail. */
+#define PHASE1                                                                                        \
+  {                                                                                                   \
+    const __m256 lo_v = _mm256_set1_ps(x_lo), hi_v = _mm256_set1_ps(x_hi), sg = _mm256_set1_ps(sgn);  \
+    const __m256i ac_v = _mm256_set1_epi32(ac);                                                       \
+    int j = 0;                                                                                        \
+    for (; j + 8 <= cnt; j += 8) {                                                                    \
+      const __m256 x = _mm256_mul_ps(sg, _mm256_loadu_ps(t + j));                                     \
+      const __m256 in_window = _mm256_and_ps(_mm256_cmp_ps(x, lo_v, _CMP_GT_OQ), _mm256_cmp_ps(x, hi_v, _CMP_LE_OQ)); \
+      const __m256i same = _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(cls + j)), ac_v);  \
+      const int keep = _mm256_movemask_ps(_mm256_andnot_ps(_mm256_castsi256_ps(same), in_window));    \
+      const __m256i idx = _mm256_add_epi32(_mm256_set1_epi32(j), _mm256_loadu_si256((const __m256i *)lut8[keep])); \
+      _mm256_storeu_si256((__m256i *)(cand + m), idx);                                                \
+      m += __builtin_popcount(keep);                                                                  \
+    }                                                                                                 \
+    for (; j < cnt; j++) {                                                                            \
+      const float x = sgn * t[j];                                                                     \
+      cand[m] = j;                                                                                    \
+      m += (x > x_lo) & (x <= x_hi) & (cls[j] != ac);                                                 \
+    }                                                                                                 \
+  }
+#define FAST_SETUP                                                      \
+  const int fast = np <= SELECT_FAST_MAX;                                           \
+  const int nc = (np / 8 + 7) / 8 + 0; /* registers holding full blocks */ \
+  __m256 coarse_a[4], coarse_b[4];                                      \
+  if (fast && has_hi) coarse8(ta + s, np, coarse_a);                    \
+  if (fast && has_lo) coarse8(tb + s, np, coarse_b)
+#define FAST_LOOKUP                                                     \
+  const __m256 xv = _mm256_set1_ps(x);                                  \
+  if (has_hi) A = s + below8(ta + s, np, coarse_a, nc, xv);             \
+  if (has_lo) B = s + below8(tb + s, np, coarse_b, nc, xv)
 #define SAMPLE 0
 #define ROW_FN row_avx2
 #include "select_row.inc"
@@ -51,6 +115,8 @@
 #undef ROW_FN
 #undef SAMPLE
 #undef ATTR
+#undef FAST_SETUP
+#undef FAST_LOOKUP
 #endif
 #undef PHASE1
 
@@ -65,7 +131,7 @@ A5 static inline __m512 coarse16(const float *t, int np) {
   return _mm512_loadu_ps(c);
 }
 
-/* #{k < np : t[k] < x} for sorted t, np ≤ 256: the blocks below x, then the one block that straddles it. */
+/* #{k < np : t[k] < x} for sorted t, np ≤ SELECT_FAST_MAX: the blocks below x, then the one block that straddles it. */
 A5 static inline int below16(const float *t, int np, __m512 coarse, __m512 xv) {
   const int f = 16 * __builtin_popcount(_mm512_cmp_ps_mask(coarse, xv, _CMP_LT_OQ));
   const int len = np - f < 16 ? np - f : 16;
@@ -93,7 +159,7 @@ A5 static inline int below16(const float *t, int np, __m512 coarse, __m512 xv) {
     }                                                                                                  \
   }
 #define FAST_SETUP                                                  \
-  const int fast = np <= 256;                                       \
+  const int fast = np <= SELECT_FAST_MAX;                                       \
   const __m512 coarse_a = fast && has_hi ? coarse16(ta + s, np) : _mm512_setzero_ps(); \
   const __m512 coarse_b = fast && has_lo ? coarse16(tb + s, np) : _mm512_setzero_ps()
 #define FAST_LOOKUP                                                 \
@@ -133,6 +199,11 @@ static void pick(void) {
   (void)isa;
   sample_fn = smp;
   select_fn = sel;
+}
+
+int tk_select_fast_max(void) {
+  if (!select_fn || !sample_fn) pick();
+  return select_fn == row_scalar ? 0 : SELECT_FAST_MAX;
 }
 
 int tk_select_row(const tk_select_in *in, int i, int j0, int32_t *cand, tk_row_out *out) {

@@ -39,6 +39,13 @@ typedef struct {
  * Both return −1 when a table entry is out of range (the caller's arrays are inconsistent). `cand` is scratch for
  * cnt + 16 ints.
  */
+/* Rows of up to this many positives find A and B by SIMD counting (no bucket table read) in this build and CPU's
+ * variant; 0 when it always reads the table. */
+int tk_select_fast_max(void);
+
+/* The SIMD count's limit (AVX2 and AVX-512 variants). */
+#define SELECT_FAST_MAX 256
+
 int tk_select_row(const tk_select_in *in, int i, int j0, int32_t *cand, tk_row_out *out);
 int tk_sample_row(const tk_select_in *in, int i, int j0, int32_t *cand, tk_row_out *out);
 

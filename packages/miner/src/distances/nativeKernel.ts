@@ -58,7 +58,13 @@ export interface NativeAddon {
     ]
   ): number;
   /** The micro-kernel picked by cpuid: "avx512", "avx2" or "scalar". */
-  info(): { isa: string; simd: boolean; version: number };
+  info(): {
+    isa: string;
+    simd: boolean;
+    version: number;
+    /** select/sample find A and B without the bucket tables for rows of up to this many positives (0: never). */
+    selectFastMax: number;
+  };
 }
 
 /**

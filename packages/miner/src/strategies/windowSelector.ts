@@ -27,6 +27,8 @@ const BUCKETS_PER_POSITIVE = 16;
 const MAX_BUCKETS = 16384;
 
 let nativeSelection = true;
+/** Rows this short never read their bucket tables in the native scan (see select.c), so none is built for them. */
+const NATIVE_FAST_MAX = nativeAddon?.info().selectFastMax ?? 0;
 
 /**
  * Turns the native window selection off (or back on) for this thread and returns the previous setting. It only
@@ -64,6 +66,8 @@ export abstract class WindowSelector implements Selector {
   protected keptA = new Int32Array(0);
   protected keptB = new Int32Array(0);
   private rowEnd = new Int32Array(0);
+  // The scan of the current block: fixed at beginBlock, since the tables built there depend on it.
+  private blockNative: NativeAddon | undefined;
   // Per sorted positive k of the block: tm ≤ hi ⟺ x ≤ ta[k], tm ≤ lo ⟺ x ≤ tb[k] (both non-decreasing in k).
   private ta = new Float32Array(0);
   private tb = new Float32Array(0);
@@ -80,6 +84,9 @@ export abstract class WindowSelector implements Selector {
     this.a0 = a0;
     this.count = count;
     this.pos = positives;
+    this.blockNative = nativeSelection ? nativeAddon : undefined;
+    // Rows the native scan handles without tables get a one-entry placeholder (never read).
+    const untabled = this.blockNative ? NATIVE_FAST_MAX : 0;
     const { start, val } = positives;
     if (this.tabStart.length < count + 1) {
       this.tabStart = new Int32Array(count + 1);
@@ -101,7 +108,7 @@ export abstract class WindowSelector implements Selector {
     for (let i = 0; i < count; i++) {
       this.tabStart[i] = total;
       const np = start[i + 1] - start[i];
-      if (np > 0) total += Math.min(MAX_BUCKETS, BUCKETS_PER_POSITIVE * np) + 1;
+      if (np > 0) total += np <= untabled ? 1 : Math.min(MAX_BUCKETS, BUCKETS_PER_POSITIVE * np) + 1;
     }
     this.tabStart[count] = total;
     if (this.tabA.length < total) {
@@ -113,7 +120,7 @@ export abstract class WindowSelector implements Selector {
       const e = start[i + 1];
       if (s === e) continue;
       // One grid over the candidate values x that can matter: [gmin, gmax] spans both threshold arrays.
-      const nb = this.tabStart[i + 1] - this.tabStart[i] - 1;
+      const nb = Math.min(MAX_BUCKETS, BUCKETS_PER_POSITIVE * (e - s));
       const gmin = Math.min(
         hasHi ? this.ta[s] : Number.POSITIVE_INFINITY,
         hasLo ? this.tb[s] : Number.POSITIVE_INFINITY,
@@ -126,6 +133,7 @@ export abstract class WindowSelector implements Selector {
       const scale = span > 0 && Number.isFinite(span) ? nb / span : 0;
       this.gmin[i] = Number.isFinite(gmin) ? gmin : 0;
       this.scale[i] = scale;
+      if (e - s <= untabled) continue;
       // tabA[b] = first k with ta[k] ≥ gmin + (b − ½) / scale: half a bucket below the bucket's start, so it is never
       // past the exact A of an x in bucket b (whatever the rounding of the bucket index) — walks only go forward.
       const t0 = this.tabStart[i];
@@ -226,9 +234,9 @@ export abstract class WindowSelector implements Selector {
     this.keptB = new Int32Array(n);
   }
 
-  /** The addon, when this thread has it and the native selection is on. */
+  /** The addon, when this thread has it and the native selection was on at beginBlock. */
   protected native(): NativeAddon | undefined {
-    return nativeSelection ? nativeAddon : undefined;
+    return this.blockNative;
   }
 
   /** This block's selection inputs for one candidate tile, in the addon's argument order. */
