@@ -25,6 +25,8 @@ import type { Selector } from './selector.ts';
 /** Buckets per positive in the tables that turn "first positive whose threshold is ≥ x" into a table read. */
 const BUCKETS_PER_POSITIVE = 16;
 const MAX_BUCKETS = 16384;
+/** Records per native select call: 2^18 × 16 bytes = 4 MB, one call per tile at the default tile size. */
+let KEPT_BUFFER = 1 << 18;
 
 let nativeSelection = true;
 /** Rows this short never read their bucket tables in the native scan (see select.c), so none is built for them. */
@@ -41,6 +43,20 @@ const NATIVE_FAST_MAX = nativeAddon?.info().selectFastMax ?? 0;
 export function useNativeSelection(on: boolean): boolean {
   const was = nativeSelection;
   nativeSelection = on;
+  return was;
+}
+
+/**
+ * Sets how many records one native select call may produce (rows are grouped to fit; a row always fits) and returns
+ * the previous value. For tests of the grouping; the default suits any tile size.
+ *
+ * @example
+ * const was = nativeSelectBuffer(64); // … mine …
+ * nativeSelectBuffer(was);
+ */
+export function nativeSelectBuffer(records: number): number {
+  const was = KEPT_BUFFER;
+  KEPT_BUFFER = Math.max(1, Math.floor(records));
   return was;
 }
 
@@ -267,25 +283,23 @@ export abstract class WindowSelector implements Selector {
       for (let q = 0; q < nLive; q++) this.scanRow(live[q], tile, live[q] * count, c0, count);
       return;
     }
-    // One native call for the whole tile: the same records as scanRow, row after row (native/src/select.c).
-    this.reserveKept(nLive * count);
-    if (this.rowEnd.length < nLive) this.rowEnd = new Int32Array(nLive);
+    // Native calls over groups of rows (one call for the whole tile at the default size): the same records as
+    // scanRow, row after row (native/src/select.c), in a buffer of at most ~KEPT_BUFFER records whatever the tile size.
+    const rows = Math.max(1, Math.min(nLive, Math.floor(KEPT_BUFFER / count)));
+    this.reserveKept(rows * count);
+    if (this.rowEnd.length < rows) this.rowEnd = new Int32Array(rows);
     const rowEnd = this.rowEnd;
-    addon.select(
-      ...this.blockArgs(tile, c0, count),
-      live,
-      nLive,
-      this.keptN,
-      this.keptX,
-      this.keptA,
-      this.keptB,
-      rowEnd,
-    );
-    let from = 0;
-    for (let q = 0; q < nLive; q++) {
-      const to = rowEnd[q];
-      if (to > from) this.take(live[q], from, to);
-      from = to;
+    const block = this.blockArgs(tile, c0, count);
+    for (let q0 = 0; q0 < nLive; q0 += rows) {
+      const n = Math.min(rows, nLive - q0);
+      const group = live.subarray(q0, q0 + n);
+      addon.select(...block, group, n, this.keptN, this.keptX, this.keptA, this.keptB, rowEnd);
+      let from = 0;
+      for (let q = 0; q < n; q++) {
+        const to = rowEnd[q];
+        if (to > from) this.take(group[q], from, to);
+        from = to;
+      }
     }
   }
 
