@@ -37,6 +37,13 @@
 #undef SAMPLE
 #undef ATTR
 
+/* A row's thresholds copied to `pad` and followed by +∞ (never below any x), so the SIMD counts below read whole
+ * registers without masks: one fewer step on each lookup's dependency chain. */
+static inline void pad_row(const float *t, int np, float *pad) {
+  memcpy(pad, t, (size_t)np * sizeof(float));
+  for (int k = np; k < np + 16; k++) pad[k] = __builtin_inff();
+}
+
 #ifdef TK_X86
 /* ---------------- AVX2: the scalar phase 1, a two-level count for rows of up to 256 positives ---------------- */
 #define A2 __attribute__((target("avx2,popcnt")))
@@ -48,16 +55,13 @@ A2 static inline void coarse8(const float *t, int np, __m256 c[4]) {
   for (int r = 0; r < 4; r++) c[r] = _mm256_loadu_ps(v + 8 * r);
 }
 
-/* #{k < np : t[k] < x} for sorted t, np ≤ SELECT_FAST_MAX: the blocks of 8 below x (nc registers of them), then the straddling
- * block, read with a masked load (no access past np). */
-A2 static inline int below8(const float *t, int np, const __m256 c[4], int nc, __m256 xv) {
+/* #{k : t[k] < x} for a sorted, +∞-padded row t of up to SELECT_FAST_MAX: the blocks of 8 below x (nc registers of
+ * them), then the straddling block. */
+A2 static inline int below8(const float *t, const __m256 c[4], int nc, __m256 xv) {
   int blocks = 0;
   for (int r = 0; r < nc; r++) blocks += __builtin_popcount(_mm256_movemask_ps(_mm256_cmp_ps(c[r], xv, _CMP_LT_OQ)));
   const int f = 8 * blocks;
-  const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(np - f), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  const __m256 v = _mm256_maskload_ps(t + f, lanes);
-  const __m256 lt = _mm256_and_ps(_mm256_cmp_ps(v, xv, _CMP_LT_OQ), _mm256_castsi256_ps(lanes));
-  return f + __builtin_popcount(_mm256_movemask_ps(lt));
+  return f + __builtin_popcount(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(t + f), xv, _CMP_LT_OQ)));
 }
 
 /* lut8[mask] = the positions of mask's set bits, in order: the AVX2 stand-in for AVX-512's compress. */
@@ -98,12 +102,13 @@ __attribute__((constructor)) static void init_lut8(void) {
   const int fast = np <= SELECT_FAST_MAX;                                           \
   const int nc = (np / 8 + 7) / 8 + 0; /* registers holding full blocks */ \
   __m256 coarse_a[4], coarse_b[4];                                      \
-  if (fast && has_hi) coarse8(ta + s, np, coarse_a);                    \
-  if (fast && has_lo) coarse8(tb + s, np, coarse_b)
+  float pad_a[SELECT_FAST_MAX + 16], pad_b[SELECT_FAST_MAX + 16];       \
+  if (fast && has_hi) pad_row(ta + s, np, pad_a), coarse8(pad_a, np, coarse_a); \
+  if (fast && has_lo) pad_row(tb + s, np, pad_b), coarse8(pad_b, np, coarse_b)
 #define FAST_LOOKUP                                                     \
   const __m256 xv = _mm256_set1_ps(x);                                  \
-  if (has_hi) A = s + below8(ta + s, np, coarse_a, nc, xv);             \
-  if (has_lo) B = s + below8(tb + s, np, coarse_b, nc, xv)
+  if (has_hi) A = s + below8(pad_a, coarse_a, nc, xv);                  \
+  if (has_lo) B = s + below8(pad_b, coarse_b, nc, xv)
 #define SAMPLE 0
 #define ROW_FN row_avx2
 #include "select_row.inc"
@@ -131,12 +136,11 @@ A5 static inline __m512 coarse16(const float *t, int np) {
   return _mm512_loadu_ps(c);
 }
 
-/* #{k < np : t[k] < x} for sorted t, np ≤ SELECT_FAST_MAX: the blocks below x, then the one block that straddles it. */
-A5 static inline int below16(const float *t, int np, __m512 coarse, __m512 xv) {
+/* #{k : t[k] < x} for a sorted, +∞-padded row t of up to SELECT_FAST_MAX: the blocks below x, then the one block that
+ * straddles it. */
+A5 static inline int below16(const float *t, __m512 coarse, __m512 xv) {
   const int f = 16 * __builtin_popcount(_mm512_cmp_ps_mask(coarse, xv, _CMP_LT_OQ));
-  const int len = np - f < 16 ? np - f : 16;
-  const __mmask16 m = (__mmask16)((1u << len) - 1);
-  return f + __builtin_popcount(_mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, t + f), xv, _CMP_LT_OQ));
+  return f + __builtin_popcount(_mm512_cmp_ps_mask(_mm512_loadu_ps(t + f), xv, _CMP_LT_OQ));
 }
 
 #define ATTR A5
@@ -158,14 +162,16 @@ A5 static inline int below16(const float *t, int np, __m512 coarse, __m512 xv) {
       idx = _mm512_add_epi32(idx, step);                                                               \
     }                                                                                                  \
   }
-#define FAST_SETUP                                                  \
-  const int fast = np <= SELECT_FAST_MAX;                                       \
-  const __m512 coarse_a = fast && has_hi ? coarse16(ta + s, np) : _mm512_setzero_ps(); \
-  const __m512 coarse_b = fast && has_lo ? coarse16(tb + s, np) : _mm512_setzero_ps()
-#define FAST_LOOKUP                                                 \
-  const __m512 xv = _mm512_set1_ps(x);                              \
-  if (has_hi) A = s + below16(ta + s, np, coarse_a, xv);            \
-  if (has_lo) B = s + below16(tb + s, np, coarse_b, xv)
+#define FAST_SETUP                                                                 \
+  const int fast = np <= SELECT_FAST_MAX;                                          \
+  float pad_a[SELECT_FAST_MAX + 16], pad_b[SELECT_FAST_MAX + 16];                  \
+  __m512 coarse_a = _mm512_setzero_ps(), coarse_b = _mm512_setzero_ps();           \
+  if (fast && has_hi) pad_row(ta + s, np, pad_a), coarse_a = coarse16(pad_a, np); \
+  if (fast && has_lo) pad_row(tb + s, np, pad_b), coarse_b = coarse16(pad_b, np)
+#define FAST_LOOKUP                                    \
+  const __m512 xv = _mm512_set1_ps(x);                 \
+  if (has_hi) A = s + below16(pad_a, coarse_a, xv);    \
+  if (has_lo) B = s + below16(pad_b, coarse_b, xv)
 #define SAMPLE 0
 #define ROW_FN row_avx512
 #include "select_row.inc"
