@@ -72,7 +72,8 @@ export function buildAddon(o) {
       const r = spawnSync(cc, args, { encoding: 'utf8' });
       if (verbose && r.stderr) console.error(r.stderr);
       if (r.status !== 0) {
-        firstError ||= `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => l.trim()) ?? 'unknown error';
+        firstError ||=
+          `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => l.trim()) ?? 'unknown error';
         continue;
       }
       // Load it in a separate process before installing it, so a binary that builds but cannot load never replaces

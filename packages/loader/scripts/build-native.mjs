@@ -17,8 +17,5 @@ buildAddon({
   target: path.join(root, 'native', 'build', 'tripletkit_loader.node'),
   libs: ['-ljpeg'],
   // With zlib (PNG inflate without per-image allocations) when its headers are there; else without it.
-  variants: [
-    { flags: ['-DTK_ZLIB'], libs: ['-lz'], label: ' (with zlib)' },
-    { label: '' },
-  ],
+  variants: [{ flags: ['-DTK_ZLIB'], libs: ['-lz'], label: ' (with zlib)' }, { label: '' }],
 });
