@@ -1,51 +1,15 @@
 /**
  * Cross-check of the retrieval metrics against PyTorch Metric Learning's own AccuracyCalculator, run through
- * /usr/bin/python3 with torch and the pytorch_metric_learning wheel found on this machine (the wheel is imported
- * straight from its zip; the sklearn/scipy imports it makes for other metrics are stubbed). Skipped with a message
- * when the peer is absent. Data are continuous random floats, so no two distances tie and neighbour order is defined.
+ * /usr/bin/python3 (see helpers/pml.ts). Skipped with a message when the peer is absent. Data are continuous random floats, so no two distances tie and neighbour order is defined.
  */
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { test } from 'node:test';
 import { Rng } from '../packages/common/src/index.ts';
 import { type DistanceKind, retrievalMetrics } from '../packages/miner/src/index.ts';
-import { tempDir } from './helpers/cli.ts';
-
-const PYTHON = '/usr/bin/python3';
-const WHEEL_DIRS = ['/opt/pypi/files', path.join(import.meta.dirname, '..', '.whl')];
-
-function findWheel(): string | undefined {
-  for (const dir of WHEEL_DIRS) {
-    if (!existsSync(dir)) continue;
-    const f = readdirSync(dir).find((n) => /^pytorch_metric_learning-.*\.whl$/.test(n));
-    if (f) return path.join(dir, f);
-  }
-  return undefined;
-}
+import { pmlPeer, runPml } from './helpers/pml.ts';
 
 const HARNESS = `
-import json, sys, types
-wheel, data_path = sys.argv[1], sys.argv[2]
-sys.path.insert(0, wheel)
-def stub(name, **attrs):
-    m = types.ModuleType(name); m.__dict__.update(attrs); sys.modules[name] = m; return m
-try:
-    import sklearn.metrics  # noqa: F401
-except ImportError:
-    stub('sklearn').metrics = stub('sklearn.metrics', adjusted_mutual_info_score=None, normalized_mutual_info_score=None)
-try:
-    import scipy.stats  # noqa: F401
-except ImportError:
-    stub('scipy').stats = stub('scipy.stats', rankdata=None)
-try:
-    import tqdm  # noqa: F401
-except ImportError:
-    stub('tqdm', tqdm=lambda x, *a, **k: x)
-import torch
 from pytorch_metric_learning.utils.accuracy_calculator import AccuracyCalculator
 from pytorch_metric_learning.utils.inference import CustomKNN
 from pytorch_metric_learning.distances import CosineSimilarity, LpDistance
@@ -66,15 +30,6 @@ for case in json.load(open(data_path)):
     out.append(res)
 print(json.dumps(out))
 `;
-
-function peer(): { wheel: string } | string {
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const torch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (torch.status !== 0) return 'PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch)';
-  const wheel = findWheel();
-  if (!wheel) return `no pytorch_metric_learning wheel in ${WHEEL_DIRS.join(' or ')}`;
-  return { wheel };
-}
 
 interface Case {
   dim: number;
@@ -125,7 +80,7 @@ function randomCase(
 }
 
 test('P@1, R-precision and MAP@R equal PyTorch Metric Learning AccuracyCalculator (overall and avg_of_avgs)', async (t) => {
-  const p = peer();
+  const p = pmlPeer();
   if (typeof p === 'string') {
     t.skip(`PML peer unavailable: ${p}`);
     return;
@@ -136,11 +91,7 @@ test('P@1, R-precision and MAP@R equal PyTorch Metric Learning AccuracyCalculato
     cases.push(randomCase(rng, { n: 300, dim: 8, classes: 7, distance }));
     cases.push(randomCase(rng, { n: 150, m: 400, dim: 5, classes: 6, distance }));
   }
-  const file = path.join(await tempDir(), 'cases.json');
-  await fs.writeFile(file, JSON.stringify(cases));
-  const r = spawnSync(PYTHON, ['-c', HARNESS, p.wheel, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  assert.equal(r.status, 0, r.stderr);
-  const pml = JSON.parse(r.stdout) as Record<'True' | 'False', Record<string, number>>[];
+  const pml = await runPml<Record<'True' | 'False', Record<string, number>>[]>(p.wheel, HARNESS, cases);
   cases.forEach((c, i) => {
     const m = retrievalMetrics(Float32Array.from(c.query), c.dim, c.queryLabels, {
       distance: c.distance,
