@@ -27,16 +27,49 @@ export interface ModelMetadata {
   [key: string]: unknown;
 }
 
-function concatWeights(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
-  if (!Array.isArray(data)) return data;
-  const total = data.reduce((s, b) => s + b.byteLength, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const b of data) {
-    out.set(new Uint8Array(b), o);
-    o += b.byteLength;
+/** A model's topology, weight specs and weights as one buffer (what model.json + weights.bin hold). */
+export interface SerializedModel {
+  modelTopology: object;
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
+  generatedBy?: string;
+}
+
+/**
+ * Serialises a LayersModel in memory (no file system, no tfjs-node IO handlers), e.g. to save it or to hand it to a
+ * worker thread.
+ *
+ * @example
+ * const { modelTopology, weightSpecs, weightData } = await serializeModel(model);
+ */
+export async function serializeModel(model: tfl.LayersModel): Promise<SerializedModel> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!artifacts) throw new Error('model.save produced no artifacts');
+  const data = artifacts.weightData as ArrayBuffer | ArrayBuffer[];
+  let weightData: ArrayBuffer;
+  if (Array.isArray(data)) {
+    const out = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
+    let o = 0;
+    for (const b of data) {
+      out.set(new Uint8Array(b), o);
+      o += b.byteLength;
+    }
+    weightData = out.buffer;
+  } else {
+    weightData = data;
   }
-  return out.buffer;
+  return {
+    modelTopology: artifacts.modelTopology as object,
+    weightSpecs: artifacts.weightSpecs ?? [],
+    weightData,
+    generatedBy: artifacts.generatedBy,
+  };
 }
 
 /**
@@ -46,15 +79,8 @@ function concatWeights(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
  * await saveModel(model, 'runs/mnist', { embeddingDim: 64, inputShape: [28, 28, 1], normalization, encoder: 'small-cnn' });
  */
 export async function saveModel(model: tfl.LayersModel, dir: string, metadata: ModelMetadata): Promise<void> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (!artifacts) throw new Error('model.save produced no artifacts');
-  const weights = concatWeights(artifacts.weightData as ArrayBuffer | ArrayBuffer[]);
+  const artifacts = await serializeModel(model);
+  const weights = artifacts.weightData;
   const json = {
     modelTopology: artifacts.modelTopology,
     format: 'layers-model',

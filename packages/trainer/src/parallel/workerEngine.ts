@@ -8,10 +8,10 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ErrorCode, TripletkitError } from '@tripletkit/common';
 import type { BackendChoice } from '../backend/selectBackend.ts';
+import { serializeModel } from '../model/modelIO.ts';
 import type { StepConfig, StepInput } from '../train/computeStep.ts';
 import type { InitMessage, StepReply } from './protocol.ts';
 
@@ -53,21 +53,12 @@ export class WorkerEngine {
     config: StepConfig,
     count: number,
   ): Promise<WorkerEngine> {
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (!artifacts) throw new Error('model.save produced no artifacts');
-    const data = artifacts.weightData as ArrayBuffer | ArrayBuffer[];
-    const weightData = Array.isArray(data) ? concat(data) : data;
+    const { modelTopology, weightSpecs, weightData } = await serializeModel(model);
     const init: InitMessage = {
       type: 'init',
       backend,
-      modelTopology: artifacts.modelTopology as object,
-      weightSpecs: artifacts.weightSpecs ?? [],
+      modelTopology,
+      weightSpecs,
       weightData,
       config,
     };
@@ -139,14 +130,4 @@ export class WorkerEngine {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-function concat(parts: ArrayBuffer[]): ArrayBuffer {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(new Uint8Array(p), o);
-    o += p.byteLength;
-  }
-  return out.buffer;
 }

