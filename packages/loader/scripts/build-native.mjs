@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 buildAddon({
   label: 'tripletkit loader native helpers',
-  fallback: 'using sharp (is libjpeg-dev / libjpeg-turbo installed?)',
+  fallback: 'using sharp',
   sources: [path.join(root, 'native', 'src', 'jpeg.c')],
   target: path.join(root, 'native', 'build', 'tripletkit_loader.node'),
   libs: ['-ljpeg'],
