@@ -111,7 +111,11 @@ test('offline training on mined triplets learns, with re-mining', async () => {
   assert.equal(r.mode, 'offline');
   const p1 = r.epochs.map((e) => e.precisionAt1 as number);
   assert.ok(Math.max(...p1) > before + 0.03, `P@1 ${before} → ${p1}`);
-  assert.ok(r.epochs[1].loss < r.epochs[0].loss, `loss ${r.epochs.map((e) => e.loss)}`);
+  // Epochs 1 and 2 train on the same triplets (re-mining comes after epoch 2). The logged loss is PML's mean over the
+  // non-zero triplets, which can rise while fewer triplets stay active; the mean over all of them (loss × active
+  // fraction) is what must fall.
+  const meanLoss = r.epochs.map((e) => e.loss * e.activeFraction);
+  assert.ok(meanLoss[1] < meanLoss[0], `mean loss ${meanLoss}, active ${r.epochs.map((e) => e.activeFraction)}`);
 });
 
 async function weightsOf(dir: string): Promise<Buffer> {
