@@ -6,21 +6,12 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { jsDistanceTile } from './jsKernel.ts';
 
 /** What the addon exports (native/src/addon.c). */
 export interface NativeAddon {
-  /** Same contract as jsDistanceTile; kind is 0 euclidean, 1 squared-euclidean, 2 cosine. */
-  tile(
-    a: Float32Array,
-    aRows: number,
-    b: Float32Array,
-    bRows: number,
-    dim: number,
-    kind: number,
-    out: Float32Array,
-    aNorms: Float32Array,
-    bNorms: Float32Array,
-  ): void;
+  /** Same contract (and arguments) as jsDistanceTile; kind is 0 euclidean, 1 squared-euclidean, 2 cosine. */
+  tile(...args: Parameters<typeof jsDistanceTile>): void;
   /**
    * The margin strategies' window selection for rows live[0…nLive−1] of a tile (native twin of
    * WindowSelector.scanRow; see native/src/select.c): row q's records at out*[rowEnd[q−1] … rowEnd[q]−1].

@@ -8,6 +8,20 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+/** Input geometry of an NHWC convolution: batch, height, width, channels. */
+export type NhwcShape = [b: number, h: number, w: number, c: number];
+/** The sliding window of a convolution: strides, dilations, top/left padding and output size. */
+export type ConvWindow = [
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+  top: number,
+  left: number,
+  oh: number,
+  ow: number,
+];
+
 /** What native/src/addon.c exports. Buffers are (ArrayBuffer, byteOffset) pairs. */
 export interface NativeGemm {
   /** C[M×N] (+)= op(A)·B, row-major; transA 1: A is K×M. */
@@ -29,48 +43,32 @@ export interface NativeGemm {
   ): void;
   /** NHWC im2col: out[(b·OH+oy)·OW+ox][(fh·FW+fw)·C+c]. */
   im2col(
-    xBuf: ArrayBuffer,
-    xOff: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    fh: number,
-    fw: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    top: number,
-    left: number,
-    oh: number,
-    ow: number,
-    outBuf: ArrayBuffer,
-    outOff: number,
+    ...args: [
+      xBuf: ArrayBuffer,
+      xOff: number,
+      ...input: NhwcShape,
+      fh: number,
+      fw: number,
+      ...window: ConvWindow,
+      outBuf: ArrayBuffer,
+      outOff: number,
+    ]
   ): void;
   /** Forward NHWC convolution as an implicit GEMM (no im2col matrix). */
   conv2d(
-    xBuf: ArrayBuffer,
-    xOff: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    wBuf: ArrayBuffer,
-    wOff: number,
-    fh: number,
-    fw: number,
-    co: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    top: number,
-    left: number,
-    oh: number,
-    ow: number,
-    outBuf: ArrayBuffer,
-    outOff: number,
+    ...args: [
+      xBuf: ArrayBuffer,
+      xOff: number,
+      ...input: NhwcShape,
+      wBuf: ArrayBuffer,
+      wOff: number,
+      fh: number,
+      fw: number,
+      co: number,
+      ...window: ConvWindow,
+      outBuf: ArrayBuffer,
+      outOff: number,
+    ]
   ): void;
   /** Filter gradient without an im2col matrix; false when this CPU has no fast path for it. Same arguments as conv2d
    * with dy in place of the filter and the filter gradient as output. */

@@ -7,7 +7,7 @@
  * faster than any JS loop. Each kernel is checked numerically against the cpu backend in test/wasmKernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadNativeGemm, type NativeGemm } from './nativeGemm.ts';
+import { type ConvWindow, loadNativeGemm, type NativeGemm, type NhwcShape } from './nativeGemm.ts';
 import { columnSumsInto, heapF32, im2colTInto, maxPoolGradInto, type WasmBackendLike } from './wasmHeap.ts';
 
 type Info = tf.TensorInfo;
@@ -59,6 +59,17 @@ function im2colT(s: KernelScope, x: Info, info: tf.backend_util.Conv2DInfo): Inf
   return out;
 }
 
+/** The native kernels' input geometry arguments for `info`. */
+function inputOf(info: tf.backend_util.Conv2DInfo): NhwcShape {
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels];
+}
+
+/** The native kernels' window arguments (strides, dilations, padding, output size) for `info`. */
+function windowOf(info: tf.backend_util.Conv2DInfo): ConvWindow {
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo, outHeight, outWidth } = info;
+  return [strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo.top, padInfo.left, outHeight, outWidth];
+}
+
 /** Byte offset of a tensor on the wasm heap. */
 function offsetOf(b: WasmBackendLike, t: Info): number {
   return b.dataIdMap.get(t.dataId).memoryOffset;
@@ -90,23 +101,13 @@ function conv2DNative(args: KernelArgs): Info {
   addon.conv2d(
     heap,
     offsetOf(b, x),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
+    ...inputOf(info),
     heap,
     offsetOf(b, filter),
     info.filterHeight,
     info.filterWidth,
     info.outChannels,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    info.outHeight,
-    info.outWidth,
+    ...windowOf(info),
     heap,
     offsetOf(b, out),
   );
@@ -129,23 +130,13 @@ function conv2DBackpropFilterNative(
   const direct = addon.conv2dFilterGrad(
     heap,
     offsetOf(b, x),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
+    ...inputOf(info),
     heap,
     offsetOf(b, dy),
     info.filterHeight,
     info.filterWidth,
     info.outChannels,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    info.outHeight,
-    info.outWidth,
+    ...windowOf(info),
     heap,
     offsetOf(b, out),
   );
@@ -154,20 +145,10 @@ function conv2DBackpropFilterNative(
   addon.im2col(
     b.wasm.HEAPU8.buffer as ArrayBuffer,
     offsetOf(b, x),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
+    ...inputOf(info),
     info.filterHeight,
     info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    info.outHeight,
-    info.outWidth,
+    ...windowOf(info),
     b.wasm.HEAPU8.buffer as ArrayBuffer,
     offsetOf(b, cols),
   );
