@@ -11,6 +11,22 @@ export {
   utf8Data,
 } from './arrowColumns.ts';
 export { type ArrowSource, openArrow } from './arrowRead.ts';
+export {
+  ArrowMessage,
+  ArrowTypeId,
+  type Data,
+  type DataType,
+  type Field,
+  type FixedSizeList,
+  float32Type,
+  int32Type,
+  isIntType,
+  type MessageHeader,
+  type RecordBatch,
+  type Schema,
+  utf8Type,
+  type Vector,
+} from './arrowTypes.ts';
 export { type ArrowFormat, type WriteArrowResult, writeArrow } from './arrowWrite.ts';
 export { tempPathFor, writeAtomic } from './atomic.ts';
 export { type ErrorCode, fsError, isTripletkitError, TripletkitError } from './errors.ts';

@@ -4,8 +4,15 @@
  * the file and the stream format alike (both are indexed by their message headers on open).
  */
 import fs from 'node:fs/promises';
-import { fsError, openArrow, TripletkitError } from '@tripletkit/common';
-import { DataType, type FixedSizeList, type Int, Type } from 'apache-arrow';
+import {
+  type DataType,
+  type FixedSizeList,
+  fsError,
+  isIntType,
+  openArrow,
+  TripletkitError,
+  ArrowTypeId as Type,
+} from '@tripletkit/common';
 import { type BatchLayout, scanIpc } from './scanIpc.ts';
 
 /** An open images file. */
@@ -53,10 +60,6 @@ function nodeCount(type: DataType): number {
   return 1 + (type.children ?? []).reduce((s, c) => s + nodeCount(c.type), 0);
 }
 
-function isInt(type: DataType, bits: number, signed: boolean): boolean {
-  return DataType.isInt(type) && (type as Int).bitWidth === bits && (type as Int).isSigned === signed;
-}
-
 function schemaError(file: string, what: string): TripletkitError {
   return new TripletkitError('E_SCHEMA', `The images file ${file} ${what}.`, {
     hint: 'Images files have pixels FixedSizeList<Uint8>[H·W·C], label Int32 and path Utf8 columns (tripletkit load).',
@@ -79,10 +82,10 @@ export async function openImages(file: string): Promise<ImagesFile> {
   const si = fields.findIndex((f) => f.name === 'path');
   if (pi < 0 || li < 0) throw schemaError(file, 'has no "pixels" and "label" columns');
   const ptype = fields[pi].type as FixedSizeList;
-  if (!DataType.isFixedSizeList(ptype) || !isInt(ptype.children[0].type, 8, false)) {
+  if (ptype.typeId !== Type.FixedSizeList || !isIntType(ptype.children[0].type, 8, false)) {
     throw schemaError(file, 'has a "pixels" column that is not FixedSizeList<Uint8>');
   }
-  if (!isInt(fields[li].type, 32, true)) throw schemaError(file, 'has a "label" column that is not Int32');
+  if (!isIntType(fields[li].type, 32, true)) throw schemaError(file, 'has a "label" column that is not Int32');
   if (si >= 0 && fields[si].type.typeId !== Type.Utf8) throw schemaError(file, 'has a "path" column that is not Utf8');
   const height = Number(md['tripletkit.height']);
   const width = Number(md['tripletkit.width']);

@@ -4,7 +4,7 @@
  * column with one small read, instead of loading whole record batches.
  */
 import type fs from 'node:fs/promises';
-import { Message, type MessageHeader } from 'apache-arrow';
+import { ArrowMessage as Message, type MessageHeader } from '@tripletkit/common';
 
 /** Byte layout of one record batch. */
 export interface BatchLayout {

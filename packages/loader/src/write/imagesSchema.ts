@@ -1,6 +1,5 @@
 /** The images file schema of ../shared/CONTRACTS.md. */
-import { field, schemaOf, uint8ListType } from '@tripletkit/common';
-import { Int32, type Schema, Utf8 } from 'apache-arrow';
+import { field, int32Type, type Schema, schemaOf, uint8ListType, utf8Type } from '@tripletkit/common';
 
 /**
  * @example
@@ -16,8 +15,8 @@ export function imagesSchema(meta: {
   return schemaOf(
     [
       field('pixels', uint8ListType(meta.height * meta.width * meta.channels)),
-      field('label', new Int32()),
-      field('path', new Utf8()),
+      field('label', int32Type()),
+      field('path', utf8Type()),
     ],
     {
       'tripletkit.kind': 'images',

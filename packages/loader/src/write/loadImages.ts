@@ -1,4 +1,4 @@
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from '@tripletkit/common';
 import type { ImageSource, LoadOptions } from '../types.ts';
 import { startLoad } from './startLoad.ts';
 

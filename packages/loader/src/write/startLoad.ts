@@ -3,8 +3,9 @@
  * batches in input order while a decode pool works ahead by a bounded number of chunks (flat memory, any dataset
  * size). Failed images are dropped from the output and reported; with `strict` the first one ends the run.
  */
+
+import type { RecordBatch, Schema } from '@tripletkit/common';
 import { fixedSizeListData, int32Data, recordBatch, TripletkitError, utf8Data } from '@tripletkit/common';
-import type { RecordBatch, Schema } from 'apache-arrow';
 import type { DecodeInput } from '../decode/decodeOptions.ts';
 import { createDecodePool } from '../pool/createDecodePool.ts';
 import type { ResolvedSource } from '../sources/imageItem.ts';

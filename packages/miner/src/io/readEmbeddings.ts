@@ -3,8 +3,14 @@
  * accepting what other tools write: FixedSizeList / List / LargeList of Float32 or Float64, integer, integral float
  * or string labels (Utf8, LargeUtf8, Utf8View, dictionary), with or without tripletkit metadata.
  */
-import { openArrow, TripletkitError } from '@tripletkit/common';
-import { type Data, type Field, type RecordBatch, Type } from 'apache-arrow';
+import {
+  type Data,
+  type Field,
+  openArrow,
+  type RecordBatch,
+  TripletkitError,
+  ArrowTypeId as Type,
+} from '@tripletkit/common';
 
 /** An embeddings file in memory. */
 export interface EmbeddingsFile {

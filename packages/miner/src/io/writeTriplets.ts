@@ -2,19 +2,30 @@
  * Writes mined triplets as an Arrow IPC file (../shared/CONTRACTS.md "triplets"), streamed batch by batch to a
  * temporary name and renamed when complete: a failed or interrupted run leaves no output file.
  */
-import { type ArrowFormat, field, float32Data, int32Data, recordBatch, schemaOf, writeArrow } from '@tripletkit/common';
-import { Float32, Int32, type RecordBatch, type Schema } from 'apache-arrow';
+import {
+  type ArrowFormat,
+  field,
+  float32Data,
+  float32Type,
+  int32Data,
+  int32Type,
+  type RecordBatch,
+  recordBatch,
+  type Schema,
+  schemaOf,
+  writeArrow,
+} from '@tripletkit/common';
 import type { MinedTriplets } from '../core/types.ts';
 
 /** The triplets schema with the given metadata (`tripletkit.kind` = `triplets` is added). */
 export function tripletSchema(metadata: Record<string, string>): Schema {
   return schemaOf(
     [
-      field('anchor', new Int32()),
-      field('positive', new Int32()),
-      field('negative', new Int32()),
-      field('d_ap', new Float32()),
-      field('d_an', new Float32()),
+      field('anchor', int32Type()),
+      field('positive', int32Type()),
+      field('negative', int32Type()),
+      field('d_ap', float32Type()),
+      field('d_an', float32Type()),
     ],
     { 'tripletkit.kind': 'triplets', ...metadata },
   );

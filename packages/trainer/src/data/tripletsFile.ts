@@ -1,8 +1,7 @@
 /**
  * Reading a triplets file (`tripletkit mine` output) for offline training, checked against the images it indexes.
  */
-import { openArrow, TripletkitError } from '@tripletkit/common';
-import { DataType, type Int } from 'apache-arrow';
+import { isIntType, openArrow, TripletkitError } from '@tripletkit/common';
 
 /** Triplet columns in memory, plus the mining settings recorded in the file's metadata. */
 export interface TripletList {
@@ -27,7 +26,7 @@ export async function readTriplets(file: string, imageRows: number): Promise<Tri
           hint: 'Give the output of tripletkit mine (columns anchor, positive, negative, d_ap, d_an).',
         });
       }
-      if (!DataType.isInt(f.type) || (f.type as Int).bitWidth !== 32 || !(f.type as Int).isSigned) {
+      if (!isIntType(f.type, 32, true)) {
         throw new TripletkitError('E_SCHEMA', `The "${name}" column of ${file} is ${f.type}, not Int32.`, {
           hint: 'Triplet columns are Int32 row indices (tripletkit mine writes them so).',
         });

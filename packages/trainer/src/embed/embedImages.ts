@@ -13,14 +13,16 @@ import {
   fixedSizeListData,
   float32ListType,
   int32Data,
+  int32Type,
+  type RecordBatch,
   recordBatch,
   schemaOf,
   TripletkitError,
   utf8Data,
+  utf8Type,
   writeArrow,
 } from '@tripletkit/common';
 import { openImages } from '@tripletkit/loader';
-import { Int32, type RecordBatch, Utf8 } from 'apache-arrow';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
 import { modelInputShape } from '../model/encoders.ts';
@@ -94,7 +96,7 @@ export async function embedImages(
       std: norm.std.length === 1 ? Array(shape[2]).fill(norm.std[0]) : norm.std,
     };
     const schema = schemaOf(
-      [field('embedding', float32ListType(dim)), field('label', new Int32()), field('path', new Utf8())],
+      [field('embedding', float32ListType(dim)), field('label', int32Type()), field('path', utf8Type())],
       { 'tripletkit.kind': 'embeddings', 'tripletkit.source': `${imagesPath} (${images.numRows} rows)` },
     );
     const size = shape[0] * shape[1] * shape[2];

@@ -2,8 +2,16 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { field, float32Data, int32Data, recordBatch, schemaOf, writeArrow } from '@tripletkit/common';
-import { Float32, Int32 } from 'apache-arrow';
+import {
+  field,
+  float32Data,
+  float32Type,
+  int32Data,
+  int32Type,
+  recordBatch,
+  schemaOf,
+  writeArrow,
+} from '@tripletkit/common';
 import { mnistDigits, writeDigits } from './mnistImages.ts';
 
 export async function tempDir(): Promise<string> {
@@ -29,11 +37,11 @@ export async function writeTriplets(
   const n = t.anchors.length;
   const schema = schemaOf(
     [
-      field('anchor', new Int32()),
-      field('positive', new Int32()),
-      field('negative', new Int32()),
-      field('d_ap', new Float32()),
-      field('d_an', new Float32()),
+      field('anchor', int32Type()),
+      field('positive', int32Type()),
+      field('negative', int32Type()),
+      field('d_ap', float32Type()),
+      field('d_an', float32Type()),
     ],
     { 'tripletkit.kind': 'triplets', 'tripletkit.strategy': 'semi-hard', 'tripletkit.margin': '0.2', ...meta },
   );
