@@ -1,11 +1,13 @@
 /**
  * Streaming, atomic Arrow IPC writing: record batches are written as they come (bounded memory) to a temporary name
- * that is renamed onto the target only when the writer has finished.
+ * that is renamed onto the target only when the writer has finished and the file reads back with the promised rows.
  */
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { type RecordBatch, RecordBatchFileWriter, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import { RecordBatch, RecordBatchFileWriter, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
 import { writeAtomic } from './atomic.ts';
+import { TripletkitError } from './errors.ts';
+import { verifyArrow } from './verifyArrow.ts';
 
 /** Arrow IPC flavour: `file` (random access, the default) or `stream` (what Hugging Face `datasets` reads). */
 export type ArrowFormat = 'file' | 'stream';
@@ -14,6 +16,12 @@ export type ArrowFormat = 'file' | 'stream';
 export interface WriteArrowResult {
   rows: number;
   batches: number;
+}
+
+function foreignBatch(target: string): TripletkitError {
+  return new TripletkitError('E_ARG', `A record batch for ${target} was not built by @tripletkit/common.`, {
+    hint: 'Build schemas and batches with the helpers @tripletkit/common exports (schemaOf, recordBatch, ...).',
+  });
 }
 
 /**
@@ -45,6 +53,8 @@ export async function writeArrow(
     try {
       for await (const b of batches) {
         if (failure) throw failure;
+        // apache-arrow's writer silently skips a batch made by another apache-arrow copy (it tests instanceof).
+        if (!(b instanceof RecordBatch)) throw foreignBatch(target);
         writer.write(b);
         rows += b.numRows;
         count++;
@@ -60,6 +70,7 @@ export async function writeArrow(
     writer.finish();
     await done;
     if (failure) throw failure;
+    await verifyArrow(tmp, target, { format: options.format ?? 'file', rows, batches: count });
     return { rows, batches: count };
   });
 }

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'E_BACKEND' // a TensorFlow.js backend is unavailable
   | 'E_MODEL' // a model cannot be loaded or does not fit the data
   | 'E_TRAINING' // training diverged (NaN loss, ...)
-  | 'E_INTERRUPTED'; // the user pressed Ctrl-C
+  | 'E_INTERRUPTED' // the user pressed Ctrl-C
+  | 'E_WRITE'; // an output file did not read back as written (short write, dropped data)
 
 /** An expected, user-facing failure. */
 export class TripletkitError extends Error {

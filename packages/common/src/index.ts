@@ -41,3 +41,4 @@ export {
   expectString,
   invalidArgument,
 } from './validate.ts';
+export { type ArrowPromise, verifyArrow } from './verifyArrow.ts';
