@@ -1,6 +1,7 @@
 /**
  * The `tripletkit` entry point: parse, run one command, print its result, map errors to one sentence.
  */
+import { readFileSync } from 'node:fs';
 import { isTripletkitError } from '@tripletkit/common';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -54,6 +55,10 @@ async function runCommand(spec: CommandSpec<never, unknown>, argv: Record<string
   }
 }
 
+/** This package's version (package.json sits one level above src/ and dist/ alike). */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
 /** Builds the yargs parser with every command registered. Exported for tests. */
 export function buildCli(args: string[]): Argv {
   let cli = yargs(args)
@@ -66,7 +71,8 @@ export function buildCli(args: string[]): Argv {
     .recommendCommands()
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version(VERSION)
+    .alias('version', 'V')
     .wrap(Math.min(120, process.stdout.columns || 100))
     .showHelpOnFail(false)
     .fail((msg, err) => {
@@ -94,4 +100,7 @@ export function buildCli(args: string[]): Argv {
   return cli;
 }
 
-await buildCli(hideBin(process.argv)).parseAsync();
+const args = hideBin(process.argv);
+// `tripletkit` alone: the help, as most CLIs do, rather than a usage error.
+if (args.length === 0) buildCli(['--help']).parse();
+else await buildCli(args).parseAsync();

@@ -30,6 +30,14 @@ export {
 export { type ArrowFormat, type WriteArrowResult, writeArrow } from './arrowWrite.ts';
 export { tempPathFor, writeAtomic } from './atomic.ts';
 export { type ErrorCode, fsError, isTripletkitError, TripletkitError } from './errors.ts';
+export {
+  type AddonLoad,
+  type AddonName,
+  type AddonSpec,
+  addonPaths,
+  loadAddon,
+  nativeDisabledBy,
+} from './loadAddon.ts';
 export { createProgress, type Progress } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
 export {

@@ -127,6 +127,8 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
     'tripletkit.distance': distance,
     'tripletkit.normalize': String(normalize),
     'tripletkit.source': JSON.stringify({ file: emb.path, rows: emb.rows }),
+    // Kernels round differently (distances, hence borderline triplets): record which one computed them.
+    'tripletkit.kernel': kernelInfo().kernel,
   };
   if (ref) metadata['tripletkit.reference'] = JSON.stringify({ file: ref.path, rows: ref.rows });
   if (options.maxPerAnchor) metadata['tripletkit.max_per_anchor'] = String(options.maxPerAnchor);

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Compiles the trainer's optional native GEMM/convolution kernels (native/src/*.c → native/dist/tripletkit_gemm.node).
-// Run by the trainer's `build` script, hence by `pnpm install`; never fails it (see ../../../scripts/build-addon.mjs);
+// Compiles the trainer's optional native GEMM/convolution kernels (native/src/*.c → native/build/tripletkit_gemm.node).
+// Run by the trainer's `build` script, hence by `pnpm install`; never fails it (see @tripletkit/common/build-addon);
 // without it training uses the wasm kernels. SIMD variants are chosen by cpuid at run time (no -march=native).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAddon } from '../../../scripts/build-addon.mjs';
+import { buildAddon } from '@tripletkit/common/build-addon';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = path.join(root, 'native', 'src');
@@ -17,7 +17,8 @@ buildAddon({
   sources: readdirSync(srcDir)
     .filter((f) => f.endsWith('.c'))
     .map((f) => path.join(srcDir, f)),
-  target: path.join(root, 'native', 'dist', 'tripletkit_gemm.node'),
+  root,
+  file: 'tripletkit_gemm',
   variants: [
     { label: '' },
     { flags: ['-DTK_NO_AVX512'], label: ' (without AVX-512)' },

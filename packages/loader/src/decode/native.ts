@@ -1,9 +1,9 @@
 /**
- * The optional native helpers (native/src/jpeg.c, built by scripts/build-native.mjs at install): JPEG decoding at a
- * reduced DCT scale and the C twin of resizeRaw. Absent (no compiler or libjpeg at install) or disabled with
- * TRIPLETKIT_NO_NATIVE=1 → undefined, and the loader uses sharp and the TypeScript resampler.
+ * The optional native helpers (native/src/jpeg.c, prebuilt in the package or built by scripts/build-native.mjs): JPEG
+ * decoding at a reduced DCT scale and the C twin of resizeRaw. Absent (no compiler or libjpeg at install) or disabled with
+ * TRIPLETKIT_NATIVE_LOADER=0 → undefined, and the loader uses sharp and the TypeScript resampler.
  */
-import { createRequire } from 'node:module';
+import { loadAddon } from '@tripletkit/common';
 
 /** What the addon exports. */
 export interface NativeHelpers {
@@ -42,15 +42,15 @@ export interface NativeHelpers {
   ): void;
 }
 
-function load(): NativeHelpers | undefined {
-  if (process.env.TRIPLETKIT_NO_NATIVE === '1') return undefined;
-  try {
-    // Same relative location from src/decode/ (sources) and dist/decode/ (build).
-    return createRequire(import.meta.url)('../../native/build/tripletkit_loader.node') as NativeHelpers;
-  } catch {
-    return undefined;
-  }
-}
+/** The native helpers or why they are not used (common's addon loader: prebuilds/, then native/build/). */
+export const nativeLoad = loadAddon<NativeHelpers>({
+  name: 'loader',
+  pkg: '@tripletkit/loader',
+  file: 'tripletkit_loader',
+  // Same relative location from src/decode/ (sources) and dist/decode/ (build).
+  root: new URL('../../', import.meta.url),
+  fallback: 'using sharp',
+});
 
 /** The native helpers, or undefined when unavailable. */
-export const native: NativeHelpers | undefined = load();
+export const native: NativeHelpers | undefined = nativeLoad.addon;

@@ -1,11 +1,10 @@
 /**
- * Loads the optional native tile kernel (packages/miner/native, compiled at install by scripts/build-native.mjs).
- * Any failure — no compiler at install time, another CPU, a stale build, TRIPLETKIT_KERNEL=js — leaves the pure-TS
- * kernel in charge and records why, for kernelInfo().
+ * Loads the optional native tile kernel (packages/miner/native: prebuilt in the published package, or compiled at
+ * install by scripts/build-native.mjs). Any failure — no binary for this platform, a stale build, TRIPLETKIT_NATIVE=0
+ * — leaves the pure-TS kernel in charge and records why, for kernelInfo().
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { type AddonLoad, loadAddon } from '@tripletkit/common';
 import type { jsDistanceTile } from './jsKernel.ts';
 
 /** What the addon exports (native/src/addon.c). */
@@ -84,33 +83,29 @@ export type SelectBlockArgs = [
 /** Bumped whenever the addon's interface changes, so a stale build is refused rather than misused. */
 export const NATIVE_VERSION = 2;
 
-/** Where the build script writes the addon, relative to this file in src/ and dist/ alike. */
+/** Where a locally compiled addon lies (the build script's output; a prebuilt one is looked up first). */
 export const NATIVE_PATH = fileURLToPath(new URL('../../native/build/tripletkit_kernel.node', import.meta.url));
 
-export type NativeLoad = { addon: NativeAddon; reason?: undefined } | { addon: undefined; reason: string };
+export type NativeLoad = AddonLoad<NativeAddon>;
 
-/** Tries the addon once (`path` is for tests); never throws. */
-export function loadNative(path = NATIVE_PATH): NativeLoad {
-  const forced = process.env.TRIPLETKIT_KERNEL;
-  if (forced === 'js') return { addon: undefined, reason: 'TRIPLETKIT_KERNEL=js forces the pure-TypeScript kernel' };
-  if (!existsSync(path)) {
-    return {
-      addon: undefined,
-      reason: `native kernel not built (${path} is missing; run \`pnpm --filter @tripletkit/miner build\` with a C compiler installed)`,
-    };
-  }
-  try {
-    const addon = createRequire(import.meta.url)(path) as NativeAddon;
-    const info = addon.info();
-    if (info.version !== NATIVE_VERSION) {
-      return {
-        addon: undefined,
-        reason: `native kernel is stale (version ${info.version}, expected ${NATIVE_VERSION}); rebuild it`,
-      };
-    }
-    return { addon };
-  } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return { addon: undefined, reason: `native kernel failed to load: ${msg}` };
-  }
+/**
+ * Tries the addon once through common's loader (prebuilds/, then native/build/); `path` replaces the lookup (tests).
+ * Never throws.
+ *
+ * @example
+ * const { addon, reason } = loadNative();
+ */
+export function loadNative(path?: string): NativeLoad {
+  return loadAddon<NativeAddon>({
+    name: 'miner',
+    pkg: '@tripletkit/miner',
+    file: 'tripletkit_kernel',
+    root: new URL('../../', import.meta.url),
+    fallback: 'using the pure-TS kernel',
+    paths: path === undefined ? undefined : [path],
+    accept: (addon) => {
+      const v = addon.info().version;
+      return v === NATIVE_VERSION ? undefined : `is stale (version ${v}, expected ${NATIVE_VERSION}; rebuild it)`;
+    },
+  });
 }

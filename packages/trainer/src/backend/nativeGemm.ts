@@ -1,12 +1,10 @@
 /**
- * The optional native GEMM/im2col addon (packages/trainer/native, compiled at install by scripts/build-native.mjs
- * with the system C compiler; AVX-512, AVX2+FMA or scalar chosen by cpuid). It runs the convolutions of the wasm
+ * The optional native GEMM/im2col addon (packages/trainer/native: prebuilt in the package, or compiled at install by
+ * scripts/build-native.mjs with the system C compiler; AVX-512, AVX2+FMA or scalar chosen by cpuid). It runs the convolutions of the wasm
  * backend about twice as fast as wasm's SIMD (which has no FMA and 128-bit vectors), working in place on the wasm
- * heap. Absent or disabled (TRIPLETKIT_TRAINER_NATIVE=0), the wasm kernels are used unchanged.
+ * heap. Absent or disabled (TRIPLETKIT_NATIVE_TRAINER=0), the wasm kernels are used unchanged.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadAddon } from '@tripletkit/common';
 
 /** Input geometry of an NHWC convolution: batch, height, width, channels. */
 export type NhwcShape = [b: number, h: number, w: number, c: number];
@@ -109,33 +107,28 @@ export interface NativeGemm {
 }
 
 const VERSION = 5;
-const NATIVE_PATH = fileURLToPath(new URL('../../native/dist/tripletkit_gemm.node', import.meta.url));
 
 let loaded: { addon?: NativeGemm; reason?: string } | undefined;
 
 /**
- * The addon, or undefined with the reason (never throws).
+ * The addon (prebuilt in the package, or compiled at install), or undefined with the reason (never throws).
  *
  * @example
  * const { addon, reason } = loadNativeGemm();
  */
 export function loadNativeGemm(): { addon?: NativeGemm; reason?: string } {
-  if (loaded) return loaded;
-  if (process.env.TRIPLETKIT_TRAINER_NATIVE === '0') {
-    loaded = { reason: 'disabled by TRIPLETKIT_TRAINER_NATIVE=0' };
-  } else if (!existsSync(NATIVE_PATH)) {
-    loaded = { reason: 'not built (run `pnpm --filter @tripletkit/trainer build` with a C compiler)' };
-  } else {
-    try {
-      const addon = createRequire(import.meta.url)(NATIVE_PATH) as NativeGemm;
+  loaded ??= loadAddon<NativeGemm>({
+    name: 'trainer',
+    pkg: '@tripletkit/trainer',
+    file: 'tripletkit_gemm',
+    root: new URL('../../', import.meta.url),
+    fallback: 'the wasm kernels are used',
+    accept: (addon) => {
       const info = addon.info();
-      if (info.version !== VERSION) loaded = { reason: 'stale build; rebuild it' };
+      if (info.version !== VERSION) return 'is a stale build; rebuild it';
       // Scalar C loses to wasm's SIMD: only AVX2/AVX-512 builds are worth using.
-      else if (info.isa === 'scalar') loaded = { reason: 'built without SIMD for this CPU (wasm is faster)' };
-      else loaded = { addon };
-    } catch (err) {
-      loaded = { reason: `failed to load: ${(err as Error).message.split('\n')[0]}` };
-    }
-  }
+      return info.isa === 'scalar' ? 'has no SIMD path for this CPU (wasm is faster)' : undefined;
+    },
+  });
   return loaded;
 }

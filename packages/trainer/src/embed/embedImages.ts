@@ -23,10 +23,17 @@ import {
   writeArrow,
 } from '@tripletkit/common';
 import { openImages } from '@tripletkit/loader';
+import { loadNativeGemm } from '../backend/nativeGemm.ts';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
 import { modelInputShape } from '../model/encoders.ts';
 import { loadModel, type ModelMetadata } from '../model/modelIO.ts';
+
+/** The tfjs backend, plus the native convolution kernels' ISA when they run under wasm (e.g. `wasm+native-avx512`). */
+function kernelName(backend: string): string {
+  const gemm = backend === 'wasm' ? loadNativeGemm().addon : undefined;
+  return gemm ? `${backend}+native-${gemm.info().isa}` : backend;
+}
 
 /** Options of {@link embedImages}. */
 export interface EmbedImagesOptions {
@@ -97,7 +104,12 @@ export async function embedImages(
     };
     const schema = schemaOf(
       [field('embedding', float32ListType(dim)), field('label', int32Type()), field('path', utf8Type())],
-      { 'tripletkit.kind': 'embeddings', 'tripletkit.source': `${imagesPath} (${images.numRows} rows)` },
+      {
+        'tripletkit.kind': 'embeddings',
+        'tripletkit.source': `${imagesPath} (${images.numRows} rows)`,
+        // Kernels round differently: record which computed these numbers.
+        'tripletkit.kernel': kernelName(backend.name),
+      },
     );
     const size = shape[0] * shape[1] * shape[2];
     const bar = createProgress({ label: 'embed', total: images.numRows, unit: 'images' });

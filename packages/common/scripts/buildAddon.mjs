@@ -1,8 +1,16 @@
 // One recipe for tripletkit's optional native addons (miner kernel, trainer kernels, loader helpers): compile C
 // sources with the system compiler against Node's own N-API headers, load-test the result in a separate process, then
-// rename it into place. Run from each package's `build` script, hence by `pnpm install`. It must never fail an
-// install: on any problem it prints ONE line and exits 0, and the package uses its portable fallback.
-// Env: CC (compiler, default cc → gcc → clang), TRIPLETKIT_SKIP_NATIVE=1 (do not build), TRIPLETKIT_NATIVE_VERBOSE=1.
+// rename it into place. Shipped in @tripletkit/common (export `@tripletkit/common/build-addon`) so each package's
+// scripts/build-native.mjs can use it after `npm i`, outside this repository. Modes (argv of the calling script):
+//   (none)       the package's `build` script: compile into native/build/ (one output folder for all addons);
+//   --install    npm's `install` script: do nothing if a prebuilt (prebuilds/<platform>-<arch>/) or compiled binary
+//                already loads, else compile from source; skipped in a source checkout (its build script compiles);
+//   --prebuild   `prepack`: compile into prebuilds/<platform>-<arch>/, the binary the tarball ships.
+// It must never fail an install: on any problem it prints ONE line and exits 0, and the package uses its fallback.
+// The flags have no -march=native: SIMD code carries its own target attributes and is picked by cpuid at run time, so
+// a prebuilt binary runs on any x86-64 and is as fast as a local build.
+// Env: CC (compiler, default cc → gcc → clang), TRIPLETKIT_NATIVE=0 or TRIPLETKIT_NATIVE_BUILD=0 (do not build; the
+// older TRIPLETKIT_SKIP_NATIVE=1 too), TRIPLETKIT_NATIVE_VERBOSE=1.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -28,6 +36,16 @@ function nodeIncludeDir() {
   return candidates.find((dir) => existsSync(path.join(dir, 'node_api.h')));
 }
 
+/** Loads `file` in a separate process and runs `js` (the addon is `m.exports`); the spawnSync result. */
+function probe(file, js) {
+  const code = `const m={exports:{}};process.dlopen(m,${JSON.stringify(file)});${js ?? ''}`;
+  return spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+}
+
+function probeOk(file, js) {
+  return probe(file, js).status === 0;
+}
+
 function findCompiler() {
   const names = process.env.CC ? [process.env.CC] : ['cc', 'gcc', 'clang'];
   return names.find((cc) => spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0);
@@ -39,7 +57,8 @@ function findCompiler() {
  * @param {string} o.label      prefix of the one line printed, e.g. 'tripletkit native kernel'
  * @param {string} o.fallback   what is used instead, e.g. 'using the pure-TS kernel'
  * @param {string[]} o.sources  C files
- * @param {string} o.target     the .node file to produce
+ * @param {string} o.root       the package folder
+ * @param {string} o.file       the addon's file name without .node (output: native/build/<file>.node)
  * @param {string[]} [o.flags]  compiler flags besides the common ones
  * @param {string[]} [o.libs]   libraries to link
  * @param {{flags?: string[], libs?: string[], label: string}[]} [o.variants] tried in order until one builds and loads
@@ -52,15 +71,29 @@ export function buildAddon(o) {
     process.exit(0);
   };
   const verbose = process.env.TRIPLETKIT_NATIVE_VERBOSE === '1';
+  const mode = process.argv.includes('--prebuild') ? 'prebuild' : process.argv.includes('--install') ? 'install' : '';
+  const platformDir = `${process.platform}-${process.arch}`;
+  const built = path.join(o.root, 'native', 'build', `${o.file}.node`);
+  const prebuilt = path.join(o.root, 'prebuilds', platformDir, `${o.file}.node`);
+  const target = mode === 'prebuild' ? prebuilt : built;
+  const env = process.env;
   try {
-    if (process.env.TRIPLETKIT_SKIP_NATIVE === '1') done(`skipped (TRIPLETKIT_SKIP_NATIVE=1); ${o.fallback}`);
+    const off = ['TRIPLETKIT_NATIVE', 'TRIPLETKIT_NATIVE_BUILD'].find((k) => env[k] === '0');
+    if (off) done(`skipped (${off}=0); ${o.fallback}`);
+    if (env.TRIPLETKIT_SKIP_NATIVE === '1') done(`skipped (TRIPLETKIT_SKIP_NATIVE=1); ${o.fallback}`);
+    if (mode === 'install') {
+      // A source checkout has tsconfig.build.json (never shipped): its `build` script compiles, not npm's install.
+      if (existsSync(path.join(o.root, 'tsconfig.build.json'))) process.exit(0);
+      const ready = [prebuilt, built].find((p) => existsSync(p) && probeOk(p, o.probe));
+      if (ready) done(`using ${path.relative(o.root, ready)}`);
+    }
     if (process.platform === 'win32') done(`not built on Windows (no MSVC recipe); ${o.fallback}`);
     const include = nodeIncludeDir();
     if (!include) done(`Node headers (node_api.h) not found; ${o.fallback}`);
     const cc = findCompiler();
     if (!cc) done(`no C compiler (cc/gcc/clang) found; ${o.fallback}`);
-    mkdirSync(path.dirname(o.target), { recursive: true });
-    const tmp = `${o.target}.${process.pid}.tmp`;
+    mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${process.pid}.tmp`;
     // -ffp-contract=off, no fast-math: the compiler must not fuse or reassociate floating point, so results match the
     // portable fallbacks' operation order and never depend on tiling (see each package's C sources).
     const base = ['-O3', '-std=c11', '-D_ISOC11_SOURCE', '-fPIC', '-shared', '-ffp-contract=off', '-fno-fast-math'];
@@ -78,16 +111,15 @@ export function buildAddon(o) {
       }
       // Load it in a separate process before installing it, so a binary that builds but cannot load never replaces
       // a working one (and never crashes the package that uses it).
-      const probe = `const m={exports:{}};process.dlopen(m,${JSON.stringify(tmp)});${o.probe ?? ''}`;
-      const check = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+      const check = probe(tmp, o.probe);
       if (check.status !== 0) {
         const lines = (check.stderr || 'unknown error').split('\n');
         firstError ||= `built but does not load: ${lines.find((l) => /Error/.test(l)) ?? lines[0]}`;
         continue;
       }
-      renameSync(tmp, o.target); // atomic: a worker loading the addon never sees half a file
+      renameSync(tmp, target); // atomic: a worker loading the addon never sees half a file
       const note = check.stdout.trim();
-      done(`built ${path.relative(process.cwd(), o.target)} with ${cc}${v.label}${note ? `; ${note}` : ''}`);
+      done(`built ${path.relative(o.root, target)} with ${cc}${v.label}${note ? `; ${note}` : ''}`);
     }
     rmSync(tmp, { force: true });
     done(`${cc} failed (${firstError.trim()}); ${o.fallback}`);
