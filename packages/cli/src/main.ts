@@ -2,16 +2,18 @@
  * The `tripletkit` entry point: parse, run one command, print its result, map errors to one sentence.
  */
 import { readFileSync } from 'node:fs';
-import { isTripletkitError } from '@tripletkit/common';
+import { isTripletkitError } from '@tripletkit/common/errors';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CommandContext, CommandSpec } from './command.ts';
 import { commands } from './commands/index.ts';
+import { checkNumberFlags, flagMessage, flagNames } from './usageErrors.ts';
 
-function printError(err: unknown, verbose: boolean): void {
+function printError(err: unknown, verbose: boolean, flags: Map<string, string>): void {
   if (isTripletkitError(err)) {
-    process.stderr.write(`tripletkit: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    const message = err.code === 'E_ARG' ? flagMessage(err.message, flags) : err.message;
+    process.stderr.write(`tripletkit: ${message}\n`);
+    if (err.hint) process.stderr.write(`hint: ${err.code === 'E_ARG' ? flagMessage(err.hint, flags) : err.hint}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     return;
   }
@@ -22,7 +24,11 @@ function printError(err: unknown, verbose: boolean): void {
     process.stderr.write('hint: run again with --verbose for the stack trace, and report it if it looks like a bug.\n');
 }
 
-async function runCommand(spec: CommandSpec<never, unknown>, argv: Record<string, unknown>): Promise<void> {
+async function runCommand(
+  spec: CommandSpec<never, unknown>,
+  argv: Record<string, unknown>,
+  raw: string[],
+): Promise<void> {
   const json = Boolean(argv.json);
   const verbose = Boolean(argv.verbose);
   const controller = new AbortController();
@@ -43,13 +49,16 @@ async function runCommand(spec: CommandSpec<never, unknown>, argv: Record<string
       if (!json) process.stdout.write(`${line}\n`);
     },
   };
+  const flags = flagNames(spec.options);
   try {
+    checkNumberFlags(spec.options, argv, raw);
     const result = await spec.run(argv as never, ctx);
     if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else for (const line of spec.summarize?.(result) ?? []) process.stdout.write(`${line}\n`);
   } catch (err) {
-    printError(err, verbose);
-    process.exitCode = isTripletkitError(err, 'E_INTERRUPTED') ? 130 : 1;
+    printError(err, verbose, flags);
+    // Usage errors (a flag's value) exit 2, as yargs' own; interrupted 130; anything else 1.
+    process.exitCode = isTripletkitError(err, 'E_INTERRUPTED') ? 130 : isTripletkitError(err, 'E_ARG') ? 2 : 1;
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -66,6 +75,16 @@ export function buildCli(args: string[]): Argv {
     .usage('$0 <command> [options]\n\nTurn a folder of images into a trained embedding model with triplet loss.')
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON result object on stdout' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces on error' })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'No progress display (also off with CI=true, TERM=dumb; plain lines when not on a terminal)',
+    })
+    .middleware((argv) => {
+      // Read by createProgress in every thread (workers inherit the environment).
+      if (argv.quiet) process.env.TRIPLETKIT_PROGRESS = 'off';
+    })
     .strict()
     .demandCommand(1, 'Give a command: tripletkit <command> --help lists its options.')
     .recommendCommands()
@@ -94,11 +113,17 @@ export function buildCli(args: string[]): Argv {
         for (const [cmd, desc] of spec.examples ?? []) b = b.example(cmd, desc);
         return b;
       },
-      async (argv) => runCommand(spec, argv as Record<string, unknown>),
+      async (argv) => runCommand(spec, argv as Record<string, unknown>, args),
     );
   }
   return cli;
 }
+
+// `tripletkit … --json | head`: the reader went away; stop quietly instead of printing an EPIPE stack.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const args = hideBin(process.argv);
 // `tripletkit` alone: the help, as most CLIs do, rather than a usage error.

@@ -38,7 +38,7 @@ export {
   loadAddon,
   nativeDisabledBy,
 } from './loadAddon.ts';
-export { createProgress, type Progress } from './progress.ts';
+export { createProgress, type Progress, type ProgressOption } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
 export {
   expectBoolean,

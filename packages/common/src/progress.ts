@@ -1,5 +1,8 @@
 /**
- * A one-line progress bar on stderr, drawn only when stderr is a TTY (so logs and CI output stay clean).
+ * Progress on stderr: a one-line bar on a terminal; on anything else (a CI log, a file) a plain line every few seconds
+ * so long jobs show life without control characters. Off with `--quiet` (TRIPLETKIT_PROGRESS=off), and the bar gives
+ * way to plain lines with CI=true or TERM=dumb. Library callers choose with the `progress` option of train,
+ * embedImages and mineFile: true (this display, the default), false (nothing) or a function called with each update.
  */
 
 /** A running progress display. */
@@ -12,6 +15,20 @@ export interface Progress {
   note(text: string): void;
   /** Clear the line. */
   finish(): void;
+}
+
+/** A library function's `progress` option: the display (true, default), none (false), or your own callback. */
+export type ProgressOption = boolean | ((update: { label: string; done: number; total: number | undefined }) => void);
+
+/** Seconds between plain progress lines when stderr is not a terminal. */
+const LINE_INTERVAL_MS = 5000;
+
+/** How progress is shown by default here: a bar, plain lines, or nothing. */
+function defaultMode(stream: NodeJS.WriteStream): 'bar' | 'lines' | 'off' {
+  const env = process.env;
+  if (env.TRIPLETKIT_PROGRESS === 'off') return 'off';
+  const dumb = env.TERM === 'dumb' || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0');
+  return stream.isTTY && !dumb ? 'bar' : 'lines';
 }
 
 function fmtRate(r: number): string {
@@ -35,36 +52,57 @@ export function createProgress(options: {
   total?: number;
   unit?: string;
   stream?: NodeJS.WriteStream;
+  /** false: no display at all; true: the bar even off a terminal; default: as {@link defaultMode} decides. */
   enabled?: boolean;
+  /** A library caller's `progress` option: false → nothing, a function → called instead of the display. */
+  progress?: ProgressOption;
 }): Progress {
   const stream = options.stream ?? process.stderr;
-  const enabled = options.enabled ?? Boolean(stream.isTTY);
+  const callback = typeof options.progress === 'function' ? options.progress : undefined;
+  const mode =
+    options.progress === false || callback || options.enabled === false
+      ? 'off'
+      : options.enabled
+        ? 'bar'
+        : defaultMode(stream);
+  const enabled = mode === 'bar';
   const start = performance.now();
   let done = 0;
   let total = options.total;
   let note = '';
   let last = 0;
   const draw = (force = false) => {
-    if (!enabled) return;
+    callback?.({ label: options.label, done, total });
+    if (mode === 'off') return;
     const now = performance.now();
+    if (mode === 'lines') {
+      // Plain lines: the first after a few seconds (short jobs print nothing), then one every few seconds.
+      if (now - Math.max(last, start) < LINE_INTERVAL_MS) return;
+      last = now;
+      stream.write(`${line(now)}\n`);
+      return;
+    }
     if (!force && now - last < 100) return; // at most 10 redraws per second
     last = now;
+    const cols = stream.columns || 120;
+    stream.write(`\r${line(now).slice(0, cols - 1)}\x1b[K`);
+  };
+  const line = (now: number) => {
     const secs = (now - start) / 1000;
     const rate = done / Math.max(secs, 1e-9);
     const unit = options.unit ?? 'items';
-    let line = `${options.label} `;
+    let text = `${options.label} `;
     if (total) {
       const frac = Math.min(1, done / total);
       const width = 24;
       const filled = Math.round(frac * width);
-      line += `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0)}% ${done}/${total} `;
-      line += `${fmtRate(rate)} ${unit}/s ETA ${fmtTime((total - done) / rate)}`;
+      text += `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0)}% ${done}/${total} `;
+      text += `${fmtRate(rate)} ${unit}/s ETA ${fmtTime((total - done) / rate)}`;
     } else {
-      line += `${done} ${unit} ${fmtRate(rate)} ${unit}/s`;
+      text += `${done} ${unit} ${fmtRate(rate)} ${unit}/s`;
     }
-    if (note) line += ` ${note}`;
-    const cols = stream.columns || 120;
-    stream.write(`\r${line.slice(0, cols - 1)}\x1b[K`);
+    if (note) text += ` ${note}`;
+    return text;
   };
   return {
     tick(n = 1) {

@@ -2,7 +2,13 @@
  * `tripletkit mine` as one library call: read an embeddings file (and optionally a reference file), mine with the
  * streaming core, write the triplets file atomically, and return a summary.
  */
-import { type ArrowFormat, createProgress, expectString, TripletkitError } from '@tripletkit/common';
+import {
+  type ArrowFormat,
+  createProgress,
+  expectString,
+  type ProgressOption,
+  TripletkitError,
+} from '@tripletkit/common';
 import type { MineOptions } from './core/types.ts';
 import { kernelInfo } from './distances/index.ts';
 import { readEmbeddings } from './io/readEmbeddings.ts';
@@ -21,8 +27,8 @@ export interface MineFileOptions extends Omit<MineOptions, 'reference' | 'onProg
   format?: ArrowFormat;
   embeddingColumn?: string;
   labelColumn?: string;
-  /** Draw a progress bar on stderr (only when it is a TTY). Default true. */
-  progress?: boolean;
+  /** Progress on stderr (true, default: a bar on a terminal, plain lines elsewhere), none (false), or a callback. */
+  progress?: ProgressOption;
 }
 
 /** What {@link mineFile} did. */
@@ -114,7 +120,7 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
     label: 'mine',
     total: a1 - a0,
     unit: 'anchors',
-    enabled: options.progress === false ? false : undefined,
+    progress: options.progress,
   });
   mineOptions.onProgress = (done) => bar.update(done);
   const strategy = options.strategy ?? 'all';

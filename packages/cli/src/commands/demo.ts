@@ -1,6 +1,10 @@
 import { defineCommand } from '../command.ts';
 import { comparisonTable } from '../demo/metricsTable.ts';
-import { type DemoResult, runDemo } from '../demo/runDemo.ts';
+import type { DemoResult } from '../demo/runDemo.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const runDemo: typeof import('../demo/runDemo.ts').runDemo = async (o) =>
+  (await import('../demo/runDemo.ts')).runDemo(o);
 
 interface DemoArgs {
   out: string;

@@ -1,5 +1,10 @@
-import { BACKEND_CHOICES, type BackendChoice, type EmbedImagesResult, embedImages } from '@tripletkit/trainer';
+import type { BackendChoice, EmbedImagesResult } from '@tripletkit/trainer';
+import { BACKEND_CHOICES } from '../choices.ts';
 import { defineCommand } from '../command.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const embedImages: typeof import('@tripletkit/trainer').embedImages = async (...a) =>
+  (await import('@tripletkit/trainer')).embedImages(...a);
 
 interface EmbedArgs {
   model: string;

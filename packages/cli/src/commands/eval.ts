@@ -1,8 +1,13 @@
-import { DISTANCE_KINDS, type DistanceKind } from '@tripletkit/miner';
-import { BACKEND_CHOICES, type BackendChoice } from '@tripletkit/trainer';
+import type { DistanceKind } from '@tripletkit/miner';
+import type { BackendChoice } from '@tripletkit/trainer';
+import { BACKEND_CHOICES, DISTANCE_KINDS } from '../choices.ts';
 import { defineCommand } from '../command.ts';
-import { type EvaluateResult, evaluate } from '../demo/evaluate.ts';
+import type { EvaluateResult } from '../demo/evaluate.ts';
 import { metricsTable } from '../demo/metricsTable.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const evaluate: typeof import('../demo/evaluate.ts').evaluate = async (o) =>
+  (await import('../demo/evaluate.ts')).evaluate(o);
 
 interface EvalArgs {
   embeddings?: string;
@@ -16,7 +21,7 @@ interface EvalArgs {
 }
 
 /** `tripletkit eval`: precision@1, R-precision and MAP@R (PML's AccuracyCalculator semantics), overall and per class. */
-export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
+export const evalCommand = defineCommand<EvalArgs, EvaluateResult & { classCount: number }>({
   command: 'eval',
   describe: 'Retrieval metrics of embeddings: precision@1, R-precision, MAP@R, overall and per class',
   options: {
@@ -59,8 +64,8 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
     ['tripletkit eval --model runs/mnist/model --images test.arrow', 'embed with a model, then evaluate'],
     ['tripletkit eval --images test.arrow', 'raw pixels as embeddings: the baseline to beat'],
   ],
-  run: (args) =>
-    evaluate({
+  run: async (args) => {
+    const r = await evaluate({
       embeddings: args.embeddings,
       reference: args.reference,
       images: args.images,
@@ -69,7 +74,9 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
       backend: args.backend,
       distance: args.distance,
       normalize: args.normalize,
-    }),
+    });
+    return { ...r, classCount: new Set(r.perClass.map((c) => c.label)).size };
+  },
   summarize: (r) => [
     `${r.source === 'raw-pixels' ? 'raw pixels of ' : r.source === 'model' ? 'model embeddings of ' : ''}${r.queryFile} (${r.dim}-d)`,
     '',

@@ -1,7 +1,12 @@
 import path from 'node:path';
-import { createProgress, invalidArgument } from '@tripletkit/common';
-import { type ImageSource, type LoadSummary, writeImages } from '@tripletkit/loader';
+import { createProgress } from '@tripletkit/common/progress';
+import { invalidArgument } from '@tripletkit/common/validate';
+import type { ImageSource, LoadSummary } from '@tripletkit/loader';
 import { defineCommand } from '../command.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const writeImages: typeof import('@tripletkit/loader').writeImages = async (...a) =>
+  (await import('@tripletkit/loader')).writeImages(...a);
 
 interface LoadArgs {
   input?: string;
@@ -46,7 +51,7 @@ function sourceOf(args: LoadArgs): ImageSource {
 }
 
 /** `tripletkit load`: images → an Arrow images file (pixels, label, path), bad files skipped and listed. */
-export const loadCommand = defineCommand<LoadArgs, LoadSummary>({
+export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: number }>({
   command: 'load [input]',
   describe: 'Decode and resize images (class folders, CSV/JSONL manifest or IDX) into an Arrow images file',
   positionals: {
@@ -137,7 +142,7 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary>({
           );
         }
       }
-      return summary;
+      return { ...summary, classCount: summary.classes.length };
     } finally {
       bar.finish();
     }

@@ -1,13 +1,11 @@
-import { invalidArgument } from '@tripletkit/common';
-import {
-  DISTANCE_KINDS,
-  type DistanceKind,
-  type MineFileResult,
-  mineFile,
-  STRATEGIES,
-  type Strategy,
-} from '@tripletkit/miner';
+import { invalidArgument } from '@tripletkit/common/validate';
+import type { DistanceKind, MineFileResult, Strategy } from '@tripletkit/miner';
+import { DISTANCE_KINDS, STRATEGIES } from '../choices.ts';
 import { defineCommand } from '../command.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const mineFile: typeof import('@tripletkit/miner').mineFile = async (o) =>
+  (await import('@tripletkit/miner')).mineFile(o);
 
 interface MineArgs {
   embeddings: string;
@@ -46,7 +44,10 @@ function parseShard(text: string): { index: number; count: number } {
 }
 
 /** `tripletkit mine`: PML-exact triplet mining of an embeddings file, streamed (never an N×N matrix). */
-export const mineCommand = defineCommand<MineArgs, MineFileResult>({
+/** What `tripletkit mine --json` prints. */
+export type MineCommandResult = Omit<MineFileResult, 'classes'> & { classCount: number };
+
+export const mineCommand = defineCommand<MineArgs, MineCommandResult>({
   command: 'mine',
   describe: 'Mine anchor-positive-negative triplets from embeddings (PML TripletMarginMiner / BatchHardMiner)',
   options: {
@@ -104,8 +105,8 @@ export const mineCommand = defineCommand<MineArgs, MineFileResult>({
     ['tripletkit mine -e emb.arrow -s semi-hard --negatives-per-pair 1 -o mined.arrow', 'FaceNet selection'],
     ['tripletkit mine -e emb.arrow -s all --shard 0/4 -o part0.arrow', 'first quarter of the anchors'],
   ],
-  run: (args) =>
-    mineFile({
+  run: async (args) => {
+    const r = await mineFile({
       embeddings: args.embeddings,
       output: args.output,
       reference: args.reference,
@@ -123,10 +124,14 @@ export const mineCommand = defineCommand<MineArgs, MineFileResult>({
       format: args.format,
       embeddingColumn: args.embeddingColumn,
       labelColumn: args.labelColumn,
-    }),
+    });
+    // --json names agree across commands: `classes` is a list of names (load, eval), `classCount` a count.
+    const { classes, ...rest } = r;
+    return { ...rest, classCount: classes };
+  },
   summarize: (r) => [
     `${r.triplets} ${r.strategy} triplets from ${r.anchors} anchors → ${r.output}`,
-    `${r.distance}${r.normalize ? ' (L2-normalised)' : ''}, margin ${r.margin}, ${r.rows}×${r.dim}, ${r.classes} classes`,
+    `${r.distance}${r.normalize ? ' (L2-normalised)' : ''}, margin ${r.margin}, ${r.rows}×${r.dim}, ${r.classCount} classes`,
     ...(r.anchorsWithoutPositive || r.anchorsWithoutNegative
       ? [`anchors without a positive: ${r.anchorsWithoutPositive}, without a negative: ${r.anchorsWithoutNegative}`]
       : []),

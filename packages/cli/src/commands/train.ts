@@ -1,16 +1,9 @@
-import {
-  BACKEND_CHOICES,
-  type BackendChoice,
-  ENCODERS,
-  type EncoderName,
-  ONLINE_MINING,
-  type OnlineMining,
-  REDUCTIONS,
-  type Reduction,
-  type TrainResult,
-  train,
-} from '@tripletkit/trainer';
+import type { BackendChoice, EncoderName, OnlineMining, Reduction, TrainResult } from '@tripletkit/trainer';
+import { BACKEND_CHOICES, ENCODERS, ONLINE_MINING, REDUCTIONS } from '../choices.ts';
 import { defineCommand } from '../command.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const train: typeof import('@tripletkit/trainer').train = async (o) => (await import('@tripletkit/trainer')).train(o);
 
 interface TrainArgs {
   images: string;

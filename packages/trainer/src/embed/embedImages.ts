@@ -14,6 +14,7 @@ import {
   float32ListType,
   int32Data,
   int32Type,
+  type ProgressOption,
   type RecordBatch,
   recordBatch,
   schemaOf,
@@ -39,6 +40,8 @@ function kernelName(backend: string): string {
 export interface EmbedImagesOptions {
   /** Images per forward pass (default 256); memory stays O(batchSize). */
   batchSize?: number;
+  /** Progress on stderr (true, default), none (false), or a callback. */
+  progress?: ProgressOption;
   format?: ArrowFormat;
   backend?: BackendChoice;
   /** Pixel normalisation when the model carries none (default x/255). */
@@ -112,7 +115,7 @@ export async function embedImages(
       },
     );
     const size = shape[0] * shape[1] * shape[2];
-    const bar = createProgress({ label: 'embed', total: images.numRows, unit: 'images' });
+    const bar = createProgress({ label: 'embed', total: images.numRows, unit: 'images', progress: options.progress });
     async function* produce(): AsyncGenerator<RecordBatch> {
       for await (const b of images.batches()) {
         const rows = b.labels.length;

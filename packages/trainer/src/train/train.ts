@@ -17,6 +17,7 @@ import {
   expectOneOf,
   expectPositiveInteger,
   invalidArgument,
+  type ProgressOption,
   TripletkitError,
 } from '@tripletkit/common';
 import { mine } from '@tripletkit/miner';
@@ -91,6 +92,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Human-readable notes (backend chosen, best model saved, ...). */
   log?: (line: string) => void;
+  /** Progress of each epoch on stderr (true, default), none (false), or a callback. */
+  progress?: ProgressOption;
   onStep?: (s: StepLog) => void;
   onEpoch?: (e: EpochLog) => void;
 }
@@ -301,7 +304,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (triplets) plan = batches.map((b) => splitOffline(b, workers));
       else for (let i = 0; i < batches.length; i += workers) plan.push(batches.slice(i, i + workers));
       if (options.stepsPerEpoch) plan = plan.slice(0, options.stepsPerEpoch);
-      const bar = createProgress({ label: `epoch ${epoch + 1}/${o.epochs}`, total: plan.length, unit: 'batches' });
+      const bar = createProgress({
+        label: `epoch ${epoch + 1}/${o.epochs}`,
+        total: plan.length,
+        unit: 'batches',
+        progress: options.progress,
+      });
       const t0 = performance.now();
       let lossTotal = 0;
       let activeTotal = 0;
