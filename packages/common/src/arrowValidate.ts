@@ -260,7 +260,7 @@ function checkBatchMessage(m: Message, fields: FieldLayout[]) {
 
 async function validateStream(fh: fs.FileHandle, size: number, start: number): Promise<void> {
   const first = await readMessage(fh, start, size);
-  if (!first || first.headerType !== 1 || !first.header) fail('the stream does not start with a schema');
+  if (first?.headerType !== 1 || !first.header) fail('the stream does not start with a schema');
   const { fields } = parseSchema(first.fb, first.header);
   let pos = first.next;
   while (pos < size) {
