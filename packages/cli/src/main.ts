@@ -48,7 +48,8 @@ async function runCommand(spec: CommandSpec<never, unknown>, argv: Record<string
     else for (const line of spec.summarize?.(result) ?? []) process.stdout.write(`${line}\n`);
   } catch (err) {
     printError(err, verbose);
-    process.exitCode = isTripletkitError(err, 'E_INTERRUPTED') ? 130 : 1;
+    // Usage errors (a bad option value) exit 2 like yargs' own; interrupts 130; everything else 1.
+    process.exitCode = isTripletkitError(err, 'E_INTERRUPTED') ? 130 : isTripletkitError(err, 'E_ARG') ? 2 : 1;
   } finally {
     process.off('SIGINT', onSigint);
   }

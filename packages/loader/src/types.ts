@@ -24,9 +24,9 @@ export type ImageSource = { folder: string } | { manifest: string } | { idx: { i
 export interface LoadOptions {
   /** Square output size in pixels (sets width and height). */
   size?: number;
-  /** Output width; defaults to `size`, else the first image's width. */
+  /** Output width; defaults to `size`, else the median of 32 sampled images (longer side at most 1024). */
   width?: number;
-  /** Output height; defaults to `size`, else the first image's height. */
+  /** Output height; defaults to `size`, else the median of 32 sampled images (longer side at most 1024). */
   height?: number;
   /** Output channels: 1 (grayscale) or 3 (RGB). Default 3, or 1 for IDX input. */
   channels?: 1 | 3;
@@ -83,6 +83,8 @@ export interface LoadSummary {
   height: number;
   width: number;
   channels: number;
+  /** How the output size was chosen when no size was given (e.g. "median size of 32 sampled images"). */
+  sizeRule?: string;
   classes: string[];
   /** Rows per class, in class order. */
   classCounts: number[];
