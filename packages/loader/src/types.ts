@@ -57,11 +57,14 @@ export interface LoadOptions {
 
 /** A file that was skipped (or, with `strict`, stopped the run). */
 export interface BadFile {
-  /** Input index (position in the listing / manifest / IDX file). */
+  /** Input index (position in the listing / manifest / IDX file); -1 for a folder entry that was not listed. */
   index: number;
   /** Path as in the output's `path` column. */
   path: string;
-  /** Short stable reason: `empty`, `unreadable`, `not-an-image`, `too-many-pixels`, `corrupt`, `truncated`. */
+  /**
+   * Short stable reason: `empty`, `unreadable`, `not-an-image`, `too-many-pixels`, `corrupt`, `truncated`; for folder
+   * entries `symlink-loop`, `dangling-link`, `outside-class`, `already-listed`.
+   */
   reason: string;
   /** The decoder's message. */
   message: string;

@@ -3,6 +3,7 @@
  * given: the median width and height of up to 32 images spread over the whole input, the longer side capped at 1024
  * — so one huge image (the first, or any) never decides it.
  */
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import {
   expectBoolean,
@@ -71,7 +72,9 @@ async function probeSize(src: ResolvedSource): Promise<{ width: number; height: 
   const sizes = await Promise.all(
     picks.map(async (i) => {
       try {
-        const m = await sharp(src.items[i].file!).metadata();
+        const f = src.items[i].file!;
+        // A Buffer path (a name that is not UTF-8) would be taken by sharp as image data: read the file first.
+        const m = await sharp(typeof f === 'string' ? f : await fs.readFile(f)).metadata();
         if (!m.width || !m.height) return undefined;
         return (m.orientation ?? 1) >= 5 ? { width: m.height, height: m.width } : { width: m.width, height: m.height };
       } catch {
