@@ -12,8 +12,9 @@ export {
 } from './arrowColumns.ts';
 export { type ArrowSource, openArrow } from './arrowRead.ts';
 export { type ArrowFormat, type WriteArrowResult, writeArrow } from './arrowWrite.ts';
-export { tempPathFor, writeAtomic } from './atomic.ts';
+export { forgetTemp, sweepStaleTemps, tempPathFor, trackTemp, writeAtomic } from './atomic.ts';
 export { type ErrorCode, fsError, isTripletkitError, TripletkitError } from './errors.ts';
+export { lockFolder } from './lockFile.ts';
 export { createProgress, type Progress } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
 export {
