@@ -94,7 +94,7 @@ test('tripletkit mine: bad input → one sentence on stderr, exit 1, no output f
     [],
   );
   const s = await runCli(['mine', '-e', at('emb.arrow'), '-s', 'all', '--shard', '3/3', '-o', at('never.arrow')]);
-  assert.equal(s.code, 2); // a flag's value: a usage error
+  assert.equal(s.code, 2, 'a bad option value is a usage error');
   assert.match(s.stderr, /--shard/);
   const t = await runCli(['mine', '-e', at('emb.arrow'), '-s', 'all', '--tile-size', '0', '-o', at('never.arrow')]);
   assert.match(t.stderr, /Expected positive integer for tileSize but received 0/);

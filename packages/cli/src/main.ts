@@ -24,6 +24,10 @@ function printError(err: unknown, verbose: boolean, flags: Map<string, string>):
     process.stderr.write('hint: run again with --verbose for the stack trace, and report it if it looks like a bug.\n');
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** 128 + signal number, as shells report a process ended by that signal. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
 async function runCommand(
   spec: CommandSpec<never, unknown>,
   argv: Record<string, unknown>,
@@ -32,15 +36,19 @@ async function runCommand(
   const json = Boolean(argv.json);
   const verbose = Boolean(argv.verbose);
   const controller = new AbortController();
-  const onSigint = () => {
+  // SIGTERM (kill, systemd, docker stop) and SIGHUP (a closed terminal) are handled like Ctrl-C.
+  let caught: NodeJS.Signals = 'SIGINT';
+  const onSignal = (sig: NodeJS.Signals) => {
+    caught = sig;
     if (spec.handlesInterrupt && !controller.signal.aborted) {
-      process.stderr.write('\ntripletkit: interrupted, finishing cleanly (press Ctrl-C again to quit at once)\n');
+      const what = sig === 'SIGINT' ? 'interrupted' : `received ${sig}`;
+      process.stderr.write(`\ntripletkit: ${what}, finishing cleanly (press Ctrl-C again to quit at once)\n`);
       controller.abort();
       return;
     }
-    process.exit(130); // temp outputs are removed by the exit hook in @tripletkit/common
+    process.exit(SIGNAL_EXIT[sig]); // temp outputs are removed by the exit hook in @tripletkit/common
   };
-  process.on('SIGINT', onSigint);
+  for (const sig of SIGNALS) process.on(sig, onSignal);
   const ctx: CommandContext = {
     json,
     verbose,
@@ -57,10 +65,14 @@ async function runCommand(
     else for (const line of spec.summarize?.(result) ?? []) process.stdout.write(`${line}\n`);
   } catch (err) {
     printError(err, verbose, flags);
-    // Usage errors (a flag's value) exit 2, as yargs' own; interrupted 130; anything else 1.
-    process.exitCode = isTripletkitError(err, 'E_INTERRUPTED') ? 130 : isTripletkitError(err, 'E_ARG') ? 2 : 1;
+    // Usage errors (a bad option value) exit 2 like yargs' own; interrupts 130; everything else 1.
+    process.exitCode = isTripletkitError(err, 'E_INTERRUPTED')
+      ? SIGNAL_EXIT[caught]
+      : isTripletkitError(err, 'E_ARG')
+        ? 2
+        : 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of SIGNALS) process.off(sig, onSignal);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   RecordBatchReader,
   type Schema,
 } from 'apache-arrow';
+import { validateArrowLayout } from './arrowValidate.ts';
 import { fsError, TripletkitError } from './errors.ts';
 
 const FILE_MAGIC = 'ARROW1';
@@ -76,6 +77,8 @@ export async function openArrow(file: string, what = 'Arrow file'): Promise<Arro
   let format: 'file' | 'stream';
   try {
     format = await sniff(fh, file, what);
+    // Footer/schema/batch lengths checked against the file size before apache-arrow allocates from them.
+    await validateArrowLayout(fh, (await fh.stat()).size, format, file, what);
     reader = (await RecordBatchReader.from(fh)) as AsyncRecordBatchFileReader | AsyncRecordBatchStreamReader;
     await reader.open({ autoDestroy: false });
     if (!reader.schema) throw new Error('no schema');

@@ -19,8 +19,10 @@ export type ErrorCode =
   | 'E_BACKEND' // a TensorFlow.js backend is unavailable
   | 'E_MODEL' // a model cannot be loaded or does not fit the data
   | 'E_TRAINING' // training diverged (NaN loss, ...)
-  | 'E_INTERRUPTED' // the user pressed Ctrl-C
-  | 'E_WRITE'; // an output file did not read back as written (short write, dropped data)
+  | 'E_INTERRUPTED' // the user pressed Ctrl-C (or sent SIGTERM/SIGHUP)
+  | 'E_WRITE' // an output file did not read back as written (short write, dropped data)
+  | 'E_LOCKED' // an output folder is in use by another run
+  | 'E_OUTPUT'; // an output cannot be written (a folder in the way, read-only, disk full, ...)
 
 /** An expected, user-facing failure. */
 export class TripletkitError extends Error {

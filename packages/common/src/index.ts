@@ -28,7 +28,7 @@ export {
   type Vector,
 } from './arrowTypes.ts';
 export { type ArrowFormat, type WriteArrowResult, writeArrow } from './arrowWrite.ts';
-export { tempPathFor, writeAtomic } from './atomic.ts';
+export { forgetTemp, sweepStaleTemps, tempPathFor, trackTemp, writeAtomic } from './atomic.ts';
 export { type ErrorCode, fsError, isTripletkitError, TripletkitError } from './errors.ts';
 export {
   type AddonLoad,
@@ -38,6 +38,7 @@ export {
   loadAddon,
   nativeDisabledBy,
 } from './loadAddon.ts';
+export { lockFolder } from './lockFile.ts';
 export { createProgress, type Progress, type ProgressOption } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
 export {

@@ -24,9 +24,9 @@ export type ImageSource = { folder: string } | { manifest: string } | { idx: { i
 export interface LoadOptions {
   /** Square output size in pixels (sets width and height). */
   size?: number;
-  /** Output width; defaults to `size`, else the first image's width. */
+  /** Output width; defaults to `size`, else the median of 32 sampled images (longer side at most 1024). */
   width?: number;
-  /** Output height; defaults to `size`, else the first image's height. */
+  /** Output height; defaults to `size`, else the median of 32 sampled images (longer side at most 1024). */
   height?: number;
   /** Output channels: 1 (grayscale) or 3 (RGB). Default 3, or 1 for IDX input. */
   channels?: 1 | 3;
@@ -57,11 +57,14 @@ export interface LoadOptions {
 
 /** A file that was skipped (or, with `strict`, stopped the run). */
 export interface BadFile {
-  /** Input index (position in the listing / manifest / IDX file). */
+  /** Input index (position in the listing / manifest / IDX file); -1 for a folder entry that was not listed. */
   index: number;
   /** Path as in the output's `path` column. */
   path: string;
-  /** Short stable reason: `empty`, `unreadable`, `not-an-image`, `too-many-pixels`, `corrupt`, `truncated`. */
+  /**
+   * Short stable reason: `empty`, `unreadable`, `not-an-image`, `too-many-pixels`, `corrupt`, `truncated`; for folder
+   * entries `symlink-loop`, `dangling-link`, `outside-class`, `already-listed`.
+   */
   reason: string;
   /** The decoder's message. */
   message: string;
@@ -83,6 +86,8 @@ export interface LoadSummary {
   height: number;
   width: number;
   channels: number;
+  /** How the output size was chosen when no size was given (e.g. "median size of 32 sampled images"). */
+  sizeRule?: string;
   classes: string[];
   /** Rows per class, in class order. */
   classCounts: number[];

@@ -69,7 +69,10 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: n
       describe: 'MNIST-style IDX pair: images file then labels file (gzipped or not)',
     },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Images file to write (Arrow IPC)' },
-    size: { type: 'number', describe: 'Output width and height (default: the first image’s size)' },
+    size: {
+      type: 'number',
+      describe: 'Output width and height, 1–16383 (default: median size of 32 sampled images, longer side ≤ 1024)',
+    },
     width: { type: 'number', describe: 'Output width (overrides --size)' },
     height: { type: 'number', describe: 'Output height (overrides --size)' },
     channels: { type: 'number', choices: [1, 3], describe: '1 = grayscale, 3 = RGB (default 3; 1 for --idx)' },
@@ -149,6 +152,7 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: n
   },
   summarize: (r) => [
     `${r.rows} images (${r.width}×${r.height}×${r.channels}, ${r.classes.length} classes) → ${r.output} (${r.format}, ${r.batches} batch${r.batches === 1 ? '' : 'es'})`,
+    ...(r.sizeRule ? [`size ${r.width}×${r.height}: ${r.sizeRule} (choose it with --size)`] : []),
     `${r.skipped} bad file${r.skipped === 1 ? '' : 's'} skipped${r.errorsPath ? ` (listed in ${r.errorsPath})` : ''}${r.ignored ? `, ${r.ignored} non-image files ignored` : ''}`,
     `${r.seconds.toFixed(2)} s, ${Math.round(r.imagesPerSecond)} images/s`,
   ],

@@ -69,8 +69,12 @@ function scratch(size: number): Uint8Array {
 
 let fileBuf = Buffer.alloc(1 << 16);
 /** Reads a whole file into a reused buffer (a view valid until the next call); stat only for files that fill it. */
-function readFileReused(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
+function readFileReused(file: string | Uint8Array): Buffer {
+  // Bytes (a name that is not UTF-8) arrive from a worker as a Uint8Array: fs takes them as a Buffer.
+  const fd = fs.openSync(
+    typeof file === 'string' ? file : Buffer.from(file.buffer, file.byteOffset, file.byteLength),
+    'r',
+  );
   try {
     let got = fs.readSync(fd, fileBuf, 0, fileBuf.length, 0);
     if (got === fileBuf.length) {

@@ -12,7 +12,9 @@ export interface DecodeOptions {
 }
 
 /** One image to decode: a file to read, or raw pixels (IDX). */
-export type DecodeInput = { file: string } | { raw: Uint8Array; width: number; height: number; channels: number };
+export type DecodeInput =
+  | { file: string | Uint8Array }
+  | { raw: Uint8Array; width: number; height: number; channels: number };
 
 /** The result of decoding a chunk: pixels of every image (a failed one's slot is zero) and per-image failures. */
 export interface DecodedChunk {

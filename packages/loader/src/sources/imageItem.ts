@@ -2,8 +2,8 @@
 export interface ImageItem {
   /** Path written to the `path` column (relative to the input root, or as given in the manifest). */
   path: string;
-  /** Absolute path to read, or undefined when the pixels come with the item (IDX). */
-  file?: string;
+  /** Path to read (bytes when the name is not valid UTF-8), or undefined when the pixels come with the item (IDX). */
+  file?: string | Buffer;
   label: number;
 }
 
@@ -24,5 +24,15 @@ export interface ResolvedSource {
   classes: string[];
   /** Files ignored because their extension is not an image format (folders only). */
   ignored: number;
+  /** Folder entries not listed, with the reason (links that loop, dangle or lead out of their class, ...). */
+  skipped?: SkippedEntry[];
   raw?: RawImages;
+}
+
+/** A folder entry the walk did not follow; reported with the bad files (index -1: not an input row). */
+export interface SkippedEntry {
+  index: -1;
+  path: string;
+  reason: 'symlink-loop' | 'dangling-link' | 'outside-class' | 'already-listed' | 'unreadable';
+  message: string;
 }

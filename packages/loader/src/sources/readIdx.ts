@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fsError, TripletkitError } from '@tripletkit/common';
+import { classesOf } from './classesOf.ts';
 import type { ImageItem, ResolvedSource } from './imageItem.ts';
 
 async function readMaybeGzip(file: string, what: string): Promise<Buffer> {
@@ -63,16 +64,16 @@ export async function readIdx(imagesFile: string, labelsFile: string): Promise<R
     });
   }
   const labels = lab.subarray(8, 8 + n);
-  let max = 0;
-  for (const l of labels) if (l > max) max = l;
+  // Labels are names: only the values present become classes (dense ids, numeric order).
+  const { classes, ids } = classesOf(Array.from(new Set(labels), String));
   const base = path.basename(imagesFile);
   const items: ImageItem[] = new Array(n);
-  for (let i = 0; i < n; i++) items[i] = { path: `${base}#${i}`, label: labels[i] };
+  for (let i = 0; i < n; i++) items[i] = { path: `${base}#${i}`, label: ids.get(String(labels[i]))! };
   return {
     kind: 'idx',
     root: path.dirname(path.resolve(imagesFile)),
     items,
-    classes: Array.from({ length: max + 1 }, (_, i) => String(i)),
+    classes,
     ignored: 0,
     raw: { width, height, channels: 1, pixels: new Uint8Array(img.buffer, img.byteOffset + 16, n * height * width) },
   };

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fsError, TripletkitError } from '@tripletkit/common';
 import pLimit from 'p-limit';
+import { classesOf } from './classesOf.ts';
 import type { ImageItem, ResolvedSource } from './imageItem.ts';
 
 /**
@@ -99,25 +100,6 @@ function parseJsonl(file: string, text: string): Row[] {
 }
 
 /**
- * Class names and label ids. Non-negative integer labels keep their value (classes '0'…'max'); other labels are
- * numbered in code-point order of their names.
- */
-function classesOf(rows: Row[]): { classes: string[]; ids: Map<string, number> } {
-  const names = [...new Set(rows.map((r) => r.label))];
-  const ids = new Map<string, number>();
-  if (names.every((n) => /^(0|[1-9]\d{0,8})$/.test(n))) {
-    const max = Math.max(...names.map(Number));
-    for (const n of names) ids.set(n, Number(n));
-    return { classes: Array.from({ length: max + 1 }, (_, i) => String(i)), ids };
-  }
-  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  names.forEach((n, i) => {
-    ids.set(n, i);
-  });
-  return { classes: names, ids };
-}
-
-/**
  * Reads a manifest (`.csv`, or `.jsonl`/`.ndjson`/`.json` with one object per line).
  *
  * @example
@@ -145,7 +127,7 @@ export async function readManifest(file: string): Promise<ResolvedSource> {
     });
   }
   const root = path.dirname(path.resolve(file));
-  const { classes, ids } = classesOf(rows);
+  const { classes, ids } = classesOf(rows.map((r) => r.label));
   const items: ImageItem[] = rows.map((r) => ({
     path: r.path,
     file: path.resolve(root, r.path),

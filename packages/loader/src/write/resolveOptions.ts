@@ -1,7 +1,9 @@
 /**
- * Validates {@link LoadOptions} once, at the public boundary, and fills in the defaults (output size from the first
- * readable image when none is given).
+ * Validates {@link LoadOptions} once, at the public boundary, and fills in the defaults. Output size when none is
+ * given: the median width and height of up to 32 images spread over the whole input, the longer side capped at 1024
+ * — so one huge image (the first, or any) never decides it.
  */
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import {
   expectBoolean,
@@ -22,6 +24,23 @@ export interface ResolvedOptions extends DecodeOptions {
   /** True when the caller chose `concurrency` (then it is honoured even for small jobs). */
   concurrencyExplicit: boolean;
   strict: boolean;
+  /** How the output size was chosen when none was given (for the summary), e.g. "median of 32 images". */
+  sizeRule?: string;
+}
+
+/** Largest output side: sharp's limit (0x3FFF). */
+export const MAX_SIDE = 16383;
+/** Longer side of the default output size at most this (pass --size for larger). */
+export const DEFAULT_MAX_SIDE = 1024;
+/** Images whose size is read to choose the default output size. */
+const PROBE_IMAGES = 32;
+/** apache-arrow cannot write one array over 2^31 − 1 bytes: keep a batch's pixels to 1 GiB. */
+const MAX_BATCH_BYTES = 2 ** 30;
+
+function expectSide(name: string, value: unknown): number {
+  const v = expectPositiveInteger(name, value);
+  if (v > MAX_SIDE) invalidArgument(name, `an integer from 1 to ${MAX_SIDE} (the largest image side)`, value);
+  return v;
 }
 
 /** sharp's default `limitInputPixels` (0x3FFF × 0x3FFF). */
@@ -37,25 +56,60 @@ export function defaultBatchRows(rowBytes: number): number {
   return Math.max(16, Math.min(1024, Math.floor((32 * 1024 * 1024) / rowBytes)));
 }
 
-async function probeSize(src: ResolvedSource): Promise<{ width: number; height: number }> {
-  if (src.raw) return { width: src.raw.width, height: src.raw.height };
-  for (const it of src.items.slice(0, 1000)) {
-    try {
-      const m = await sharp(it.file!).metadata();
-      if (!m.width || !m.height) continue;
-      const swap = (m.orientation ?? 1) >= 5;
-      return swap ? { width: m.height, height: m.width } : { width: m.width, height: m.height };
-    } catch {
-      // A bad file: the run reports it; look at the next one.
-    }
-  }
-  throw new TripletkitError(
-    'E_ARG',
-    'No output size given and none of the first images could be read to take it from.',
-    {
-      hint: 'Pass --size N (or --width and --height).',
-    },
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+};
+
+async function probeSize(src: ResolvedSource): Promise<{ width: number; height: number; rule: string }> {
+  if (src.raw) return { width: src.raw.width, height: src.raw.height, rule: 'the IDX file’s size' };
+  const n = src.items.length;
+  const picks = [
+    ...new Set(
+      Array.from({ length: Math.min(PROBE_IMAGES, n) }, (_, i) => Math.floor((i * n) / Math.min(PROBE_IMAGES, n))),
+    ),
+  ];
+  const sizes = await Promise.all(
+    picks.map(async (i) => {
+      try {
+        const f = src.items[i].file!;
+        // A Buffer path (a name that is not UTF-8) would be taken by sharp as image data: read the file first.
+        const m = await sharp(typeof f === 'string' ? f : await fs.readFile(f)).metadata();
+        if (!m.width || !m.height) return undefined;
+        return (m.orientation ?? 1) >= 5 ? { width: m.height, height: m.width } : { width: m.width, height: m.height };
+      } catch {
+        return undefined; // a bad file: the run reports it
+      }
+    }),
   );
+  const ok = sizes.filter((x) => x !== undefined);
+  if (ok.length === 0) {
+    throw new TripletkitError(
+      'E_ARG',
+      'No output size given and none of the sampled images could be read to take it from.',
+      {
+        hint: 'Pass --size N (or --width and --height).',
+      },
+    );
+  }
+  let width = median(ok.map((s) => s.width));
+  let height = median(ok.map((s) => s.height));
+  let rule = `median size of ${ok.length} sampled image${ok.length > 1 ? 's' : ''}`;
+  const longer = Math.max(width, height);
+  if (longer > DEFAULT_MAX_SIDE) {
+    width = Math.max(1, Math.round((width * DEFAULT_MAX_SIDE) / longer));
+    height = Math.max(1, Math.round((height * DEFAULT_MAX_SIDE) / longer));
+    rule += `, longer side capped at ${DEFAULT_MAX_SIDE}`;
+  }
+  return { width, height, rule };
+}
+
+function batchRowsFor(given: unknown, rowBytes: number): number {
+  const most = Math.max(1, Math.floor(MAX_BATCH_BYTES / rowBytes));
+  if (given === undefined) return Math.min(most, defaultBatchRows(rowBytes));
+  const v = expectPositiveInteger('batchRows', given);
+  if (v > most) invalidArgument('batchRows', `at most ${most} at this image size (1 GiB of pixels per batch)`, v);
+  return v;
 }
 
 /**
@@ -64,13 +118,15 @@ async function probeSize(src: ResolvedSource): Promise<{ width: number; height: 
  */
 export async function resolveOptions(options: LoadOptions, src: ResolvedSource): Promise<ResolvedOptions> {
   if (options === null || typeof options !== 'object') invalidArgument('options', 'an object', options);
-  const size = options.size === undefined ? undefined : expectPositiveInteger('size', options.size);
-  let width = options.width === undefined ? size : expectPositiveInteger('width', options.width);
-  let height = options.height === undefined ? size : expectPositiveInteger('height', options.height);
+  const size = options.size === undefined ? undefined : expectSide('size', options.size);
+  let width = options.width === undefined ? size : expectSide('width', options.width);
+  let height = options.height === undefined ? size : expectSide('height', options.height);
+  let sizeRule: string | undefined;
   if (width === undefined || height === undefined) {
     const probed = await probeSize(src);
     width ??= probed.width;
     height ??= probed.height;
+    sizeRule = probed.rule;
   }
   const channels = options.channels ?? (src.kind === 'idx' ? 1 : 3);
   if (channels !== 1 && channels !== 3) invalidArgument('channels', '1 or 3', channels);
@@ -87,15 +143,13 @@ export async function resolveOptions(options: LoadOptions, src: ResolvedSource):
       options.limitInputPixels === undefined
         ? DEFAULT_LIMIT_INPUT_PIXELS
         : expectPositiveInteger('limitInputPixels', options.limitInputPixels),
-    batchRows:
-      options.batchRows === undefined
-        ? defaultBatchRows(rowBytes)
-        : expectPositiveInteger('batchRows', options.batchRows),
+    batchRows: batchRowsFor(options.batchRows, rowBytes),
     concurrency:
       options.concurrency === undefined
         ? Math.max(1, cores)
         : expectPositiveInteger('concurrency', options.concurrency),
     concurrencyExplicit: options.concurrency !== undefined,
     strict: options.strict === undefined ? false : expectBoolean('strict', options.strict),
+    ...(sizeRule ? { sizeRule } : {}),
   };
 }

@@ -43,9 +43,13 @@ function chunkSize(rowBytes: number, total: number, threads: number): number {
 }
 
 function badFileError(bad: BadFile): TripletkitError {
-  return new TripletkitError('E_IMAGE', `The image ${bad.path} cannot be used (${bad.reason}): ${bad.message}.`, {
-    hint: 'Remove or replace it, or run without --strict to skip bad files and list them (--errors errors.jsonl).',
-  });
+  return new TripletkitError(
+    'E_IMAGE',
+    `The ${bad.index < 0 ? 'folder entry' : 'image'} ${bad.path} cannot be used (${bad.reason}): ${bad.message}.`,
+    {
+      hint: 'Remove or replace it, or run without --strict to skip bad files and list them (--errors errors.jsonl).',
+    },
+  );
 }
 
 async function* produce(started: Omit<StartedLoad, 'batches'>, opts: LoadOptions): AsyncGenerator<RecordBatch> {
@@ -179,6 +183,12 @@ export async function startLoad(source: ImageSource, opts: LoadOptions): Promise
     started,
     finished: 0,
   };
+  // Folder entries the walk would not follow (loops, dangling links, ...) are reported with the bad files.
+  for (const s of src.skipped ?? []) {
+    if (options.strict) throw badFileError(s);
+    stats.badFiles.push(s);
+    opts?.onBadFile?.(s);
+  }
   const base = { source: src, options, schema, stats };
   return { ...base, batches: produce(base, opts ?? {}) };
 }

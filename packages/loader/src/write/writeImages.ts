@@ -45,6 +45,7 @@ export async function writeImages(
     height: o.height,
     width: o.width,
     channels: o.channels,
+    ...(o.sizeRule ? { sizeRule: o.sizeRule } : {}),
     classes: src.classes,
     classCounts: stats.classCounts,
     badFiles: stats.badFiles,

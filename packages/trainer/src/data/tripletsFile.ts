@@ -12,13 +12,37 @@ export interface TripletList {
   margin: number | undefined;
 }
 
+function mismatch(file: string, detail: string): TripletkitError {
+  return new TripletkitError('E_DATA', `The triplets file ${file} was not mined from these images: ${detail}.`, {
+    hint: 'Embed this images file (tripletkit embed), mine those embeddings (tripletkit mine) and train on that output.',
+  });
+}
+
+/** The source row count recorded by tripletkit mine (`tripletkit.source`), if any. */
+function recordedRows(metadata: Record<string, string>): number | undefined {
+  try {
+    const rows = JSON.parse(metadata['tripletkit.source'] ?? 'null')?.rows;
+    return Number.isInteger(rows) ? rows : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
+ * Reads triplets and checks them against the images they index: the row count recorded at mining time must equal
+ * the images' (when recorded), every index must be a row, and with `labels` every triplet must be label-consistent
+ * (anchor and positive of one class, negative of another) — triplets mined from another file are refused.
+ *
  * @example
- * const t = await readTriplets('mined.arrow', train.rows);
+ * const t = await readTriplets('mined.arrow', train.rows, train.labels);
  */
-export async function readTriplets(file: string, imageRows: number): Promise<TripletList> {
+export async function readTriplets(file: string, imageRows: number, labels?: Int32Array): Promise<TripletList> {
   const src = await openArrow(file, 'triplets file');
   try {
+    const recorded = recordedRows(src.metadata);
+    if (recorded !== undefined && recorded !== imageRows) {
+      throw mismatch(file, `it was mined from ${recorded} rows but the images file has ${imageRows}`);
+    }
     for (const name of ['anchor', 'positive', 'negative']) {
       const f = src.schema.fields.find((x) => x.name === name);
       if (!f) {
@@ -76,6 +100,17 @@ export async function readTriplets(file: string, imageRows: number): Promise<Tri
     check(anchors, 'anchor');
     check(positives, 'positive');
     check(negatives, 'negative');
+    if (labels) {
+      for (let i = 0; i < anchors.length; i++) {
+        const la = labels[anchors[i]];
+        if (labels[positives[i]] !== la || labels[negatives[i]] === la || anchors[i] === positives[i]) {
+          throw mismatch(
+            file,
+            `row ${i} (anchor ${anchors[i]}, positive ${positives[i]}, negative ${negatives[i]}) does not fit the images' labels`,
+          );
+        }
+      }
+    }
     const margin = Number(src.metadata['tripletkit.margin']);
     return {
       anchors,

@@ -17,6 +17,7 @@ import {
   expectOneOf,
   expectPositiveInteger,
   invalidArgument,
+  lockFolder,
   type ProgressOption,
   TripletkitError,
 } from '@tripletkit/common';
@@ -186,6 +187,16 @@ function checkShape(model: tfl.LayersModel, set: ImageSet, what: string): void {
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const o = validate(options);
+  // One run per --out folder: two would interleave train.jsonl and overwrite each other's checkpoints.
+  const release = await lockFolder(options.out, '--out folder', 'tripletkit train');
+  try {
+    return await trainLocked(options, o);
+  } finally {
+    await release();
+  }
+}
+
+async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>): Promise<TrainResult> {
   const log = options.log ?? (() => undefined);
   const backend = await selectBackend(options.backend ?? 'auto');
   log(`backend: ${backend.description}`);
@@ -199,7 +210,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     );
   }
   let triplets: TripletList | undefined = options.triplets
-    ? await readTriplets(options.triplets, trainSet.rows)
+    ? await readTriplets(options.triplets, trainSet.rows, trainSet.labels)
     : undefined;
   const mode = triplets ? 'offline' : 'online';
   const classes = new Set(trainSet.labels).size;
@@ -326,6 +337,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         });
       let inputs = state.step < plan.length ? prepare(state.step) : [];
       for (; state.step < plan.length; state.step++) {
+        // One event-loop turn per step: without workers a step never awaits, and a signal (Ctrl-C, SIGTERM) would
+        // only be seen at the end of the epoch.
+        if (!engine) await new Promise((resolve) => setImmediate(resolve));
         if (options.signal?.aborted) {
           bar.finish();
           if (weightsFinite(model)) await checkpoint();
