@@ -2,10 +2,14 @@
  * Picks the TensorFlow.js backend at run time. Only the trainer's entry points call this; library code depends on
  * tfjs-core/-layers alone. The native packages (@tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node) are never
  * dependencies — their install scripts download libtensorflow, which breaks `pnpm install` where that is impossible —
- * so they are detected with a dynamic import.
+ * so they are optional peers, found with a dynamic import: next to the trainer, or in the `.tensorflow/` folder that
+ * `pnpm tensorflow:install` fills (found by walking up from the trainer and from the working directory, or
+ * $TRIPLETKIT_TENSORFLOW_DIR).
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectOneOf, TripletkitError } from '@tripletkit/common';
 import { loadNativeGemm } from './nativeGemm.ts';
@@ -30,14 +34,50 @@ const NATIVE = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 let current: BackendInfo | undefined;
 
-async function tryNative(pkg: string): Promise<boolean> {
+/** The private install folders `pnpm tensorflow:install` may have used, nearest first. */
+export function tensorflowInstallDirs(): string[] {
+  const dirs: string[] = [];
+  if (process.env.TRIPLETKIT_TENSORFLOW_DIR) dirs.push(path.resolve(process.env.TRIPLETKIT_TENSORFLOW_DIR));
+  for (const start of [path.dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, '.tensorflow');
+      if (fs.existsSync(path.join(candidate, 'node_modules')) && !dirs.includes(candidate)) dirs.push(candidate);
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  return dirs;
+}
+
+/** Loads a native package (tfjs-node is CommonJS); the reason it failed otherwise. */
+async function tryNative(pkg: string): Promise<string | undefined> {
+  let reason = 'not installed';
   try {
     // A variable specifier keeps bundlers and TypeScript from resolving it at build time.
     await import(pkg);
-    return tf.engine().registryFactory.tensorflow !== undefined;
-  } catch {
-    return false;
+    if (tf.engine().registryFactory.tensorflow !== undefined) return undefined;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') reason = (err as Error).message;
   }
+  for (const dir of tensorflowInstallDirs()) {
+    if (!fs.existsSync(path.join(dir, 'node_modules', pkg, 'package.json'))) continue;
+    try {
+      createRequire(path.join(dir, 'package.json'))(pkg);
+      if (tf.engine().registryFactory.tensorflow !== undefined) return undefined;
+    } catch (err) {
+      reason = `${pkg} in ${dir} failed to load: ${(err as Error).message.split('\n')[0]}`;
+    }
+  }
+  return reason;
+}
+
+/** Whether libtensorflow placed its ops on a GPU (tfjs-node's backend asks the binding for its devices). */
+function usingGpu(): boolean {
+  return (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+}
+
+/** libtensorflow's version, as the binding reports it. */
+function libtensorflowVersion(): string {
+  return (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding?.TF_Version ?? '?';
 }
 
 async function useWasm(): Promise<void> {
@@ -54,16 +94,18 @@ async function useCpu(): Promise<void> {
   if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise');
 }
 
-function notInstalled(): TripletkitError {
+function notInstalled(reasons: string[]): TripletkitError {
+  const broken = reasons.filter((r) => r !== 'not installed');
   return new TripletkitError(
     'E_BACKEND',
-    'The tensorflow backend needs @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node, and neither is installed.',
+    broken.length
+      ? `The tensorflow backend could not start: ${broken.join('; ')}.`
+      : 'The tensorflow backend needs @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node, and neither is installed.',
     {
       hint:
-        'Install one next to tripletkit: `pnpm add @tensorflow/tfjs-node-gpu@4.22.0` (or @tensorflow/tfjs-node@4.22.0). ' +
-        'Its install script downloads libtensorflow, so npm/pnpm must be allowed to run install scripts ' +
-        '(pnpm: `pnpm approve-builds` or onlyBuiltDependencies) and reach storage.googleapis.com. ' +
-        'Or use --backend wasm (the fast CPU default).',
+        'In the tripletkit repository run `pnpm tensorflow:install` (CPU; works offline from a local TensorFlow wheel) ' +
+        'or `pnpm tensorflow:install --gpu` (CUDA). Elsewhere: `npm install @tensorflow/tfjs-node@4.22.0` next to ' +
+        'tripletkit, with install scripts allowed. Or use --backend wasm.',
     },
   );
 }
@@ -80,18 +122,22 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   expectOneOf('backend', choice, BACKEND_CHOICES);
   if (current && (choice === 'auto' || choice === current.name)) return current;
   if (choice === 'tensorflow' || choice === 'auto') {
+    const reasons: string[] = [];
     for (const pkg of NATIVE) {
-      if (await tryNative(pkg)) {
+      const failed = await tryNative(pkg);
+      if (failed === undefined) {
         await tf.setBackend('tensorflow');
+        const device = usingGpu() ? 'CUDA' : 'CPU';
         current = {
           name: 'tensorflow',
           package: pkg,
-          description: `tensorflow (${pkg}${pkg.endsWith('gpu') ? ', CUDA' : ''})`,
+          description: `tensorflow (${pkg}, libtensorflow ${libtensorflowVersion()}, ${device})`,
         };
         return current;
       }
+      reasons.push(failed);
     }
-    if (choice === 'tensorflow') throw notInstalled();
+    if (choice === 'tensorflow') throw notInstalled(reasons);
   }
   if (choice === 'wasm' || choice === 'auto') {
     try {

@@ -221,10 +221,15 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
     mean: norm.mean.length === 1 ? Array(trainSet.shape[2]).fill(norm.mean[0]) : norm.mean,
     std: norm.std.length === 1 ? Array(trainSet.shape[2]).fill(norm.std[0]) : norm.std,
   };
+  // tensorflow: one process — libtensorflow already spreads each op over all cores, and data-parallel worker threads
+  // (each with its own libtensorflow pool) measured slower (README, trainer benchmark).
   const workers =
     backend.name === 'tensorflow'
       ? 1
       : (options.workers ?? (backend.name === 'wasm' ? Math.min(4, os.availableParallelism()) : 1));
+  if (backend.name === 'tensorflow' && (options.workers ?? 1) > 1) {
+    log(`tensorflow: --workers ${options.workers} ignored; one process uses libtensorflow's thread pool on every core`);
+  }
   const fingerprint = JSON.stringify({
     mode,
     batch: mode === 'offline' ? o.batchSize : [p, k],
@@ -285,6 +290,9 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
     mining: options.mining,
   };
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // libtensorflow (maybe a GPU): weights and Adam's moments stay in the backend; per step only the batch's pixels go
+  // in and its embeddings/distances and loss come out (for mining). wasm/cpu keep the fused host Adam.
+  const onDevice = backend.name === 'tensorflow' && workers === 1;
   const engine = workers > 1 ? await WorkerEngine.start(model, backend.name, config, workers) : undefined;
   if (engine) log(`data-parallel: ${workers} worker threads`);
 
@@ -354,7 +362,8 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
         let lossSum: number;
         let active: number;
         let count: number;
-        let grads: Float32Array[];
+        let grads: Float32Array[] | undefined;
+        let gradTensors: tf.Tensor[] | undefined;
         if (engine) {
           const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
           const pending = engine.step(inputs, weights);
@@ -371,13 +380,17 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
         } else {
           const r = computeStep(model, inputs[0], config);
           ({ lossSum, active, count } = r);
-          grads = r.grads.map((g) => g.dataSync() as Float32Array);
-          tf.dispose(r.grads);
+          if (onDevice) gradTensors = r.grads;
+          else {
+            grads = r.grads.map((g) => g.dataSync() as Float32Array);
+            tf.dispose(r.grads);
+          }
           inputs = state.step + 1 < plan.length ? prepare(state.step + 1) : [];
         }
         const denom = lossDenominator(o.reduction, active, count);
         const loss = lossSum / denom;
         if (!Number.isFinite(loss)) {
+          tf.dispose(gradTensors);
           throw new TripletkitError(
             'E_TRAINING',
             `The loss became ${loss} in epoch ${epoch + 1} at batch ${state.step}; training stopped.`,
@@ -386,13 +399,18 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
             },
           );
         }
-        const params = vars.map((v) => Float32Array.from(v.dataSync()));
-        optimizer.apply(params, grads, 1 / denom);
-        tf.tidy(() => {
-          vars.forEach((v, i) => {
-            v.assign(tf.tensor(params[i], v.shape, 'float32'));
+        if (gradTensors) {
+          optimizer.applyToVariables(vars, gradTensors, 1 / denom);
+          tf.dispose(gradTensors);
+        } else if (grads) {
+          const params = vars.map((v) => Float32Array.from(v.dataSync()));
+          optimizer.apply(params, grads, 1 / denom);
+          tf.tidy(() => {
+            vars.forEach((v, i) => {
+              v.assign(tf.tensor(params[i], v.shape, 'float32'));
+            });
           });
-        });
+        }
         const secs = (performance.now() - ts) / 1000;
         lossTotal += loss;
         activeTotal += active;
@@ -451,6 +469,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
       await saveCheckpoint(ckDir, model, optimizer, metadata({ epoch: epoch + 1 }), next, remined);
     }
   } finally {
+    optimizer.dispose();
     await engine?.close();
     await new Promise<void>((resolve) => logStream.end(resolve));
   }
