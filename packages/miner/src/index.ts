@@ -35,7 +35,7 @@ export {
   type RetrievalScores,
   retrievalMetrics,
 } from './metrics/index.ts';
-export { mine, mineAsync, mineStream, shardRange } from './mine.ts';
+export { DEFAULT_MAX_TRIPLETS, mine, mineAsync, mineStream, shardRange } from './mine.ts';
 export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';
 export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
 export { type MarginWindow, marginWindow, tripletMargin } from './strategies/index.ts';

@@ -6,8 +6,8 @@ import { type ArrowFormat, createProgress, expectString, TripletkitError } from 
 import type { MineOptions } from './core/types.ts';
 import { kernelInfo } from './distances/index.ts';
 import { readEmbeddings } from './io/readEmbeddings.ts';
-import { writeTriplets } from './io/writeTriplets.ts';
-import { mineStream, shardRange } from './mine.ts';
+import { writeTripletBlocks } from './io/tripletFileWriter.ts';
+import { minePending, shardRange } from './mine.ts';
 
 /** Options of {@link mineFile}: the mining options plus files. */
 export interface MineFileOptions extends Omit<MineOptions, 'reference' | 'onProgress'> {
@@ -138,9 +138,13 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   if (options.shard) metadata['tripletkit.shard'] = `${options.shard.index}/${options.shard.count}`;
   let written: { rows: number };
   try {
-    written = await writeTriplets(output, mineStream(emb.embeddings, emb.dim, emb.labels, mineOptions), metadata, {
-      format: options.format,
-    });
+    // Blocks are counted, then expanded chunk by chunk into the file: no block's triplets are ever held whole.
+    written = await writeTripletBlocks(
+      output,
+      minePending(emb.embeddings, emb.dim, emb.labels, mineOptions),
+      metadata,
+      { format: options.format },
+    );
   } finally {
     bar.finish();
   }
