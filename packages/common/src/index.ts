@@ -10,12 +10,15 @@ export {
   uint8ListType,
   utf8Data,
 } from './arrowColumns.ts';
+export { openArrowDataset } from './arrowDataset.ts';
 export { type ArrowSource, openArrow } from './arrowRead.ts';
 export { type ArrowFormat, type WriteArrowResult, writeArrow } from './arrowWrite.ts';
 export { tempPathFor, writeAtomic } from './atomic.ts';
 export { type ErrorCode, fsError, isTripletkitError, TripletkitError } from './errors.ts';
+export { partPath, resolveParts } from './parts.ts';
 export { createProgress, type Progress } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
+export { resolveShard, type Shard } from './shard.ts';
 export {
   expectBoolean,
   expectNonNegativeInteger,

@@ -1,5 +1,6 @@
 import { BACKEND_CHOICES, type BackendChoice, type EmbedImagesResult, embedImages } from '@tripletkit/trainer';
 import { defineCommand } from '../command.ts';
+import { shardFor, shardOptions } from '../shardOption.ts';
 
 interface EmbedArgs {
   model: string;
@@ -8,6 +9,8 @@ interface EmbedArgs {
   batchSize: number;
   format: 'file' | 'stream';
   backend: BackendChoice;
+  shard?: string;
+  shards?: number;
 }
 
 /** `tripletkit embed`: an images file through a trained model into an embeddings file. */
@@ -16,19 +19,27 @@ export const embedCommand = defineCommand<EmbedArgs, EmbedImagesResult>({
   describe: 'Embed an images file with a trained model (batched, bounded memory)',
   options: {
     model: { type: 'string', demandOption: true, describe: 'Model folder (model.json), or a train --out folder' },
-    images: { type: 'string', demandOption: true, describe: 'Images file (tripletkit load output)' },
+    images: {
+      type: 'string',
+      demandOption: true,
+      describe: 'Images file (tripletkit load output), or a folder or glob of its parts',
+    },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Embeddings file to write' },
     'batch-size': { type: 'number', default: 256, describe: 'Images per forward pass' },
     format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
     backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+    ...shardOptions('images (whole batches of --batch-size)'),
   },
   examples: [['tripletkit embed --model runs/mnist --images test.arrow -o test-emb.arrow', 'embed the test set']],
-  run: (args) =>
-    embedImages(args.model, args.images, args.output, {
+  run: (args) => {
+    const { shard, output } = shardFor(args, args.output);
+    return embedImages(args.model, args.images, output, {
       batchSize: args.batchSize,
       format: args.format,
       backend: args.backend,
+      shard,
       log: (line) => process.stderr.write(`${line}\n`),
-    }),
+    });
+  },
   summarize: (r) => [`wrote ${r.rows} embeddings of dimension ${r.dim} to ${r.output} (backend ${r.backend})`],
 });

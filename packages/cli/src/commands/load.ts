@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createProgress, invalidArgument } from '@tripletkit/common';
 import { type ImageSource, type LoadSummary, writeImages } from '@tripletkit/loader';
 import { defineCommand } from '../command.ts';
+import { shardFor, shardOptions } from '../shardOption.ts';
 
 interface LoadArgs {
   input?: string;
@@ -21,6 +22,8 @@ interface LoadArgs {
   errors?: string;
   limitInputPixels?: number;
   failOn: 'none' | 'truncated' | 'error' | 'warning';
+  shard?: string;
+  shards?: number;
 }
 
 const MANIFEST_EXT = new Set(['.csv', '.jsonl', '.ndjson']);
@@ -98,6 +101,7 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary>({
       default: 'warning',
       describe: 'How strict decoding is about damaged data (sharp failOn); warning treats corrupt/truncated as bad',
     },
+    ...shardOptions('input images (every shard lists the whole input: same classes, same size)'),
   },
   examples: [
     ['tripletkit load data/train --size 64 -o train.arrow', 'class folders → 64×64 RGB'],
@@ -106,9 +110,11 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary>({
   ],
   async run(args, ctx) {
     const source = sourceOf(args);
+    const { shard, output } = shardFor(args, args.output);
     const bar = createProgress({ label: 'load', unit: 'images' });
     try {
-      const summary = await writeImages(args.output, source, {
+      const summary = await writeImages(output, source, {
+        shard,
         size: args.size,
         width: args.width,
         height: args.height,

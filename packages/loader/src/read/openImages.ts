@@ -64,12 +64,14 @@ function schemaError(file: string, what: string): TripletkitError {
 }
 
 /**
+ * One images file (see openImages in openImageParts.ts for folders and globs of parts).
+ *
  * @example
- * const images = await openImages('images.arrow');
+ * const images = await openImagesFile('images.arrow');
  * const { pixels, labels } = await images.readRows([5, 17, 3]);
  * await images.close();
  */
-export async function openImages(file: string): Promise<ImagesFile> {
+export async function openImagesFile(file: string): Promise<ImagesFile> {
   const src = await openArrow(file, 'images file');
   await src.close(); // only needed the validated schema; reads below go through our own handle
   const md = src.metadata;

@@ -3,7 +3,7 @@
  * accepting what other tools write: FixedSizeList / List / LargeList of Float32 or Float64, integer, integral float
  * or string labels (Utf8, LargeUtf8, Utf8View, dictionary), with or without tripletkit metadata.
  */
-import { openArrow, TripletkitError } from '@tripletkit/common';
+import { openArrowDataset, TripletkitError } from '@tripletkit/common';
 import { type Data, type Field, type RecordBatch, Type } from 'apache-arrow';
 
 /** An embeddings file in memory. */
@@ -67,7 +67,7 @@ export async function readEmbeddings(file: string, options: ReadEmbeddingsOption
   const embName = options.embeddingColumn ?? 'embedding';
   const labName = options.labelColumn ?? 'label';
   const labelMap = options.labelMap ?? new Map<string, number>();
-  const src = await openArrow(file, what);
+  const src = await openArrowDataset(file, what);
   try {
     const fields = src.schema.fields;
     const ei = findColumn(fields, embName, file, what, 'embedding');

@@ -1,7 +1,7 @@
 /**
  * Reading a triplets file (`tripletkit mine` output) for offline training, checked against the images it indexes.
  */
-import { openArrow, TripletkitError } from '@tripletkit/common';
+import { openArrowDataset, TripletkitError } from '@tripletkit/common';
 import { DataType, type Int } from 'apache-arrow';
 
 /** Triplet columns in memory, plus the mining settings recorded in the file's metadata. */
@@ -18,7 +18,7 @@ export interface TripletList {
  * const t = await readTriplets('mined.arrow', train.rows);
  */
 export async function readTriplets(file: string, imageRows: number): Promise<TripletList> {
-  const src = await openArrow(file, 'triplets file');
+  const src = await openArrowDataset(file, 'triplets file');
   try {
     for (const name of ['anchor', 'positive', 'negative']) {
       const f = src.schema.fields.find((x) => x.name === name);
