@@ -107,6 +107,19 @@ function combine(input: string, parts: ImagesFile[]): ImagesFile {
       }
       return { pixels, labels };
     },
+    readRowsSync(rows) {
+      const out = new Uint8Array(rows.length * rowBytes);
+      for (let i = 0; i < rows.length; ) {
+        const k = partOf(rows[i]);
+        // A run of rows in the same part: one call.
+        let j = i + 1;
+        while (j < rows.length && rows[j] >= starts[k] && rows[j] < starts[k + 1]) j++;
+        const local = Array.from({ length: j - i }, (_, q) => rows[i + q] - starts[k]);
+        out.set(parts[k].readRowsSync(local), i * rowBytes);
+        i = j;
+      }
+      return out;
+    },
     async *batches() {
       for (let k = 0; k < parts.length; k++) {
         for await (const b of parts[k].batches()) yield { ...b, start: b.start + starts[k] };

@@ -21,7 +21,7 @@ import {
 } from '@tripletkit/common';
 import { mine } from '@tripletkit/miner';
 import { type BackendChoice, type BackendInfo, selectBackend } from '../backend/selectBackend.ts';
-import { gatherPixels, type ImageSet, readImageSet } from '../data/imageSet.ts';
+import { describeStorage, gatherPixels, type ImageSet, readImageSet } from '../data/imageSet.ts';
 import { type Augmentation, augmentPixels, type Normalization } from '../data/pixels.ts';
 import { readTriplets, type TripletList } from '../data/tripletsFile.ts';
 import { lossDenominator, REDUCTIONS, type Reduction } from '../loss/tripletLoss.ts';
@@ -188,6 +188,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   log(`backend: ${backend.description}`);
   const trainSet = await readImageSet(options.images, { minClasses: 2, what: 'training images file' });
   const valSet = options.val ? await readImageSet(options.val, { what: 'validation images file' }) : undefined;
+  for (const set of valSet ? [trainSet, valSet] : [trainSet]) log(describeStorage(set));
   if (valSet && valSet.shape.join() !== trainSet.shape.join()) {
     throw new TripletkitError(
       'E_DATA',
@@ -429,6 +430,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await saveCheckpoint(ckDir, model, optimizer, metadata({ epoch: epoch + 1 }), next, remined);
     }
   } finally {
+    await trainSet.close();
+    await valSet?.close();
     await engine?.close();
     await new Promise<void>((resolve) => logStream.end(resolve));
   }
