@@ -5,13 +5,19 @@
  * into memory once. A large one (Fashion-MNIST at 96×96 RGB is 1.6 GB; 200k photos at 224² are 30 GB) is not
  * copied at all: each batch's rows are read by positional reads when the batch is gathered (the OS page cache is the
  * cache every worker shares), so the process's memory does not grow with the file. The choice is automatic
- * (`storage` says which) and can be forced.
+ * (`storage` says which) and can be forced (option `inMemory`, or TRIPLETKIT_IMAGES_IN_MEMORY=always|never).
  */
 import { TripletkitError } from '@tripletkit/common';
 import { type ImagesFile, openImages } from '@tripletkit/loader';
 
 /** Files up to this many pixel bytes are copied into memory (the fast path); larger ones are read per batch. */
 export const IN_MEMORY_MAX_BYTES = 256 * 1024 * 1024;
+
+/** TRIPLETKIT_IMAGES_IN_MEMORY=always|never overrides the automatic choice (e.g. to measure one against the other). */
+function forced(): boolean | undefined {
+  const v = process.env.TRIPLETKIT_IMAGES_IN_MEMORY;
+  return v === 'always' ? true : v === 'never' ? false : undefined;
+}
 
 /** An images file ready for batches. */
 export interface ImageSet {
@@ -70,7 +76,7 @@ export async function readImageSet(
     }
     const bytes = rows * size;
     const base = { path: file, rows, shape, labels, classes: images.classes, bytes };
-    if (options.inMemory ?? bytes <= IN_MEMORY_MAX_BYTES) {
+    if (options.inMemory ?? forced() ?? bytes <= IN_MEMORY_MAX_BYTES) {
       const pixels = new Uint8Array(bytes);
       for await (const b of images.batches()) pixels.set(b.pixels, b.start * size);
       return { ...base, pixels, storage: 'memory', close: async () => undefined };
