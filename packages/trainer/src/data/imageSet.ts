@@ -121,5 +121,5 @@ export function describeStorage(set: ImageSet): string {
   const mb = (set.bytes / 2 ** 20).toFixed(0);
   return set.storage === 'memory'
     ? `images ${set.path}: ${set.rows} rows, ${mb} MB, held in memory`
-    : `images ${set.path}: ${set.rows} rows, ${mb} MB, read from the file per batch (over ${IN_MEMORY_MAX_BYTES / 2 ** 20} MB: memory does not grow with the file)`;
+    : `images ${set.path}: ${set.rows} rows, ${mb} MB, read from the file per batch (${set.bytes > IN_MEMORY_MAX_BYTES ? `over ${IN_MEMORY_MAX_BYTES / 2 ** 20} MB` : 'as asked'}: memory does not grow with the file)`;
 }
