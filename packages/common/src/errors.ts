@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'E_TRUNCATED' // an Arrow file ends early or is otherwise corrupt
   | 'E_SCHEMA' // columns missing or of the wrong type
   | 'E_DATA' // values that cannot be used (NaN, null label, out-of-range index, ...)
+  | 'E_BUDGET' // a result would exceed its memory budget (mine()'s maxTriplets); stream it or cap it
   | 'E_EMPTY' // no rows / no images where some are needed
   | 'E_IMAGE' // an image could not be decoded (with --strict)
   | 'E_MANIFEST' // a manifest row is malformed or names a missing file

@@ -10,6 +10,7 @@ export {
   uint8ListType,
   utf8Data,
 } from './arrowColumns.ts';
+export { openArrowDataset } from './arrowDataset.ts';
 export { type ArrowSource, openArrow } from './arrowRead.ts';
 export {
   ArrowMessage,
@@ -38,9 +39,11 @@ export {
   loadAddon,
   nativeDisabledBy,
 } from './loadAddon.ts';
+export { partPath, resolveParts } from './parts.ts';
 export { lockFolder } from './lockFile.ts';
 export { createProgress, type Progress, type ProgressOption } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
+export { resolveShard, type Shard } from './shard.ts';
 export {
   expectBoolean,
   expectNonNegativeInteger,

@@ -1,6 +1,7 @@
 export { decodeSmallPng, isPng } from './decode/decodeSmallPng.ts';
 export { resizeRaw } from './decode/resizeRaw.ts';
-export { type ImagesFile, openImages } from './read/openImages.ts';
+export { openImages } from './read/openImageParts.ts';
+export { type ImagesFile, openImagesFile } from './read/openImages.ts';
 export { IMAGE_EXTENSIONS, listFolder } from './sources/listFolder.ts';
 export { readIdx } from './sources/readIdx.ts';
 export { parseCsvLine, readManifest } from './sources/readManifest.ts';

@@ -53,6 +53,12 @@ export interface LoadOptions {
   onBadFile?: (bad: BadFile) => void;
   /** Aborts the run (the output is not written). */
   signal?: AbortSignal;
+  /**
+   * Load only shard `index` of `count` of the input (contiguous, in input order; sizes differ by at most one). Every
+   * shard lists the whole input, so class ids and the output size are those of a single run, and the parts read as
+   * one dataset (openImages on their folder) equal it row for row.
+   */
+  shard?: { index: number; count: number };
 }
 
 /** A file that was skipped (or, with `strict`, stopped the run). */

@@ -1,3 +1,4 @@
+export type { PendingBlock } from './core/pendingBlock.ts';
 export { DEFAULT_TILE_SIZE, resolveOptions } from './core/resolveOptions.ts';
 export { concatTriplets, emptyTriplets, TripletBuffer } from './core/tripletBuffer.ts';
 export {
@@ -35,7 +36,7 @@ export {
   type RetrievalScores,
   retrievalMetrics,
 } from './metrics/index.ts';
-export { mine, mineAsync, mineStream, shardRange } from './mine.ts';
+export { DEFAULT_MAX_TRIPLETS, mine, mineAsync, minePending, mineStream, shardRange } from './mine.ts';
 export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';
 export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
 export { type MarginWindow, marginWindow, tripletMargin } from './strategies/index.ts';

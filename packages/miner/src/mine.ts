@@ -4,8 +4,9 @@
  * memory) and {@link mineAsync} (the same, concatenated).
  */
 import os from 'node:os';
-import { expectPositiveInteger, invalidArgument } from '@tripletkit/common';
+import { expectPositiveInteger, invalidArgument, TripletkitError } from '@tripletkit/common';
 import { blockMiner } from './core/mineBlock.ts';
+import { allocTriplets, MaterializedBlock, materialize, type PendingBlock } from './core/pendingBlock.ts';
 import { type Prepared, prepare, sharePrepared } from './core/prepare.ts';
 import { resolveOptions } from './core/resolveOptions.ts';
 import { concatTriplets, emptyTriplets } from './core/tripletBuffer.ts';
@@ -14,6 +15,32 @@ import { mineInWorkers } from './core/workerPool.ts';
 
 /** Below this many multiply-adds (anchors × candidates × dim) threads cost more than they save. */
 const WORKER_THRESHOLD = 2 ** 28;
+
+/**
+ * Default {@link MineOptions.maxTriplets}: 2 GiB of result arrays (20 bytes a triplet). An in-memory result larger
+ * than this is almost always a mistake (an uncapped strategy on an untrained model); it has to be asked for.
+ */
+export const DEFAULT_MAX_TRIPLETS = Math.floor(2 ** 31 / 20);
+
+function maxTripletsOf(options: MineOptions): number {
+  const m = options.maxTriplets ?? DEFAULT_MAX_TRIPLETS;
+  if (m !== Number.POSITIVE_INFINITY && !(Number.isInteger(m) && m >= 0)) {
+    invalidArgument('maxTriplets', 'a non-negative integer or Infinity', m);
+  }
+  return m;
+}
+
+function overBudget(fn: string, total: number, budget: number, done: number, anchors: number): never {
+  const more = done < anchors ? 'at least ' : '';
+  const gb = (n: number) => `${((n * 20) / 2 ** 30).toFixed(1)} GiB`;
+  throw new TripletkitError(
+    'E_BUDGET',
+    `${fn} would return ${more}${total.toLocaleString('en')} triplets (${gb(total)} of arrays), more than maxTriplets = ${budget.toLocaleString('en')} (${gb(budget)}).`,
+    {
+      hint: 'Stream them with mineStream() (tripletkit mine writes them to a file in bounded memory), cap them with maxPerAnchor or negativesPerPair, or raise maxTriplets.',
+    },
+  );
+}
 
 /** Anchor rows [from, to) of shard `index` of `count` (contiguous, sizes differ by at most one). */
 export function shardRange(rows: number, index: number, count: number): [number, number] {
@@ -58,16 +85,29 @@ export function mine(
   labels: Int32Array,
   options: MineOptions = {},
 ): MinedTriplets {
+  const budget = maxTripletsOf(options);
   const { prepared, options: resolved, blocks, anchors } = plan(embeddings, dim, labels, options);
   const miner = blockMiner(prepared, resolved);
-  const parts: MinedTriplets[] = [];
+  // Count every block before writing any triplet: the budget is checked before the result is allocated, and the
+  // result is allocated once, exactly (no growth, no concatenation).
+  const pending: PendingBlock[] = [];
+  let total = 0;
   let done = 0;
   for (const [a0, a1] of blocks) {
-    parts.push(miner.mine(a0, a1));
+    let b = miner.scan(a0, a1);
+    total += b.total;
     done += a1 - a0;
+    if (total > budget) overBudget('mine()', total, budget, done, anchors);
+    // A block that holds more than its output would take (many positives, few triplets) is written out now.
+    if (b.retainedBytes > 20 * b.total) b = new MaterializedBlock(materialize(b));
+    if (b.total > 0) pending.push(b);
     options.onProgress?.(done, anchors);
   }
-  return parts.length ? concatTriplets(parts) : emptyTriplets();
+  if (pending.length === 1) return materialize(pending[0]);
+  const out = allocTriplets(total);
+  let w = 0;
+  for (const b of pending) while (b.remaining > 0) w = b.expand(out, w, total);
+  return out;
 }
 
 /** Worker count for a job: the caller's choice, else every core for large jobs and none for small ones. */
@@ -96,16 +136,36 @@ export async function* mineStream(
   labels: Int32Array,
   options: MineOptions = {},
 ): AsyncGenerator<MinedTriplets> {
+  for await (const b of minePending(embeddings, dim, labels, options)) yield materialize(b);
+}
+
+/**
+ * {@link mineStream}'s blocks before their triplets are written: each block's size is known and its triplets are
+ * expanded into the consumer's own (reused) arrays — how `tripletkit mine` streams an output of any size to its file
+ * through a few megabytes. A block must be fully expanded before the next one is requested.
+ *
+ * @example
+ * for await (const block of minePending(emb, 64, labels, { strategy: 'semi-hard' })) {
+ *   while (block.remaining > 0) write(chunk, block.expand(chunk, 0, chunk.anchors.length));
+ * }
+ */
+export async function* minePending(
+  embeddings: Float32Array,
+  dim: number,
+  labels: Int32Array,
+  options: MineOptions = {},
+): AsyncGenerator<PendingBlock> {
   const p = plan(embeddings, dim, labels, options);
   const workers = workerCount(p, options.workers);
   let done = 0;
   if (workers === 0) {
     const miner = blockMiner(p.prepared, p.options);
     for (const [a0, a1] of p.blocks) {
-      const part = miner.mine(a0, a1);
+      const block = miner.scan(a0, a1);
       done += a1 - a0;
       options.onProgress?.(done, p.anchors);
-      yield part;
+      yield block;
+      block.release?.();
       // Let timers (progress, Ctrl-C) run between blocks.
       await new Promise<void>((r) => setImmediate(r));
     }
@@ -116,7 +176,7 @@ export async function* mineStream(
     const [a0, a1] = p.blocks[b++];
     done += a1 - a0;
     options.onProgress?.(done, p.anchors);
-    yield part;
+    yield new MaterializedBlock(part);
   }
 }
 
@@ -132,7 +192,13 @@ export async function mineAsync(
   labels: Int32Array,
   options: MineOptions = {},
 ): Promise<MinedTriplets> {
+  const budget = maxTripletsOf(options);
   const parts: MinedTriplets[] = [];
-  for await (const part of mineStream(embeddings, dim, labels, options)) parts.push(part);
+  let total = 0;
+  for await (const part of mineStream(embeddings, dim, labels, options)) {
+    total += part.anchors.length;
+    if (total > budget) overBudget('mineAsync()', total, budget, 0, 1);
+    parts.push(part);
+  }
   return parts.length ? concatTriplets(parts) : emptyTriplets();
 }

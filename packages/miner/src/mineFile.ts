@@ -12,8 +12,8 @@ import {
 import type { MineOptions } from './core/types.ts';
 import { kernelInfo } from './distances/index.ts';
 import { readEmbeddings } from './io/readEmbeddings.ts';
-import { writeTriplets } from './io/writeTriplets.ts';
-import { mineStream, shardRange } from './mine.ts';
+import { writeTripletBlocks } from './io/tripletFileWriter.ts';
+import { minePending, shardRange } from './mine.ts';
 
 /** Options of {@link mineFile}: the mining options plus files. */
 export interface MineFileOptions extends Omit<MineOptions, 'reference' | 'onProgress'> {
@@ -146,9 +146,13 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   if (options.shard) metadata['tripletkit.shard'] = `${options.shard.index}/${options.shard.count}`;
   let written: { rows: number };
   try {
-    written = await writeTriplets(output, mineStream(emb.embeddings, emb.dim, emb.labels, mineOptions), metadata, {
-      format: options.format,
-    });
+    // Blocks are counted, then expanded chunk by chunk into the file: no block's triplets are ever held whole.
+    written = await writeTripletBlocks(
+      output,
+      minePending(emb.embeddings, emb.dim, emb.labels, mineOptions),
+      metadata,
+      { format: options.format },
+    );
   } finally {
     bar.finish();
   }

@@ -20,6 +20,8 @@ import {
   buildEncoder,
   embedImages,
   embedSet,
+  gatherPixels,
+  pixelRange,
   readImageSet,
   saveModel,
   selectBackend,
@@ -106,4 +108,23 @@ test('an images file without a label column is rejected', async () => {
     train({ images: file, mining: 'hard', out: path.join(dir, 'o'), workers: 1 }),
     (e) => isTripletkitError(e, 'E_SCHEMA') && /label/.test((e as Error).message),
   );
+});
+
+test('out-of-core sets (rows read from the file per batch) give the same pixels and embeddings as in-memory sets', async () => {
+  const data = await mnistSplit();
+  const mem = await readImageSet(data.train, { inMemory: true });
+  const file = await readImageSet(data.train, { inMemory: false });
+  assert.equal(mem.storage, 'memory');
+  assert.equal(file.storage, 'file');
+  assert.equal(file.pixels, undefined);
+  assert.deepEqual(file.labels, mem.labels);
+  const rows = [5, 0, mem.rows - 1, 6, 7, 8, 3, 3];
+  assert.deepEqual(gatherPixels(file, rows), gatherPixels(mem, rows));
+  assert.deepEqual(pixelRange(file, 10, 20), pixelRange(mem, 10, 20));
+  const m = buildEncoder('small-cnn', { inputShape: mem.shape, embeddingDim: 8, seed: 1 });
+  assert.deepEqual(embedSet(m, file, { mean: [0], std: [1] }), embedSet(m, mem, { mean: [0], std: [1] }));
+  await file.close();
+  assert.throws(() => gatherPixels(file, [0]), /closed/);
+  // The automatic choice: a small file is held in memory.
+  assert.equal((await readImageSet(data.val)).storage, 'memory');
 });

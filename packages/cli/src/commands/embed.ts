@@ -1,6 +1,7 @@
 import type { BackendChoice, EmbedImagesResult } from '@tripletkit/trainer';
 import { BACKEND_CHOICES } from '../choices.ts';
 import { defineCommand } from '../command.ts';
+import { shardFor, shardOptions } from '../shardOption.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const embedImages: typeof import('@tripletkit/trainer').embedImages = async (...a) =>
@@ -13,6 +14,8 @@ interface EmbedArgs {
   batchSize: number;
   format: 'file' | 'stream';
   backend: BackendChoice;
+  shard?: string;
+  shards?: number;
 }
 
 /** `tripletkit embed`: an images file through a trained model into an embeddings file. */
@@ -21,19 +24,27 @@ export const embedCommand = defineCommand<EmbedArgs, EmbedImagesResult>({
   describe: 'Embed an images file with a trained model (batched, bounded memory)',
   options: {
     model: { type: 'string', demandOption: true, describe: 'Model folder (model.json), or a train --out folder' },
-    images: { type: 'string', demandOption: true, describe: 'Images file (tripletkit load output)' },
+    images: {
+      type: 'string',
+      demandOption: true,
+      describe: 'Images file (tripletkit load output), or a folder or glob of its parts',
+    },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Embeddings file to write' },
     'batch-size': { type: 'number', default: 256, describe: 'Images per forward pass' },
     format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
     backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+    ...shardOptions('images (whole batches of --batch-size)'),
   },
   examples: [['tripletkit embed --model runs/mnist --images test.arrow -o test-emb.arrow', 'embed the test set']],
-  run: (args) =>
-    embedImages(args.model, args.images, args.output, {
+  run: (args) => {
+    const { shard, output } = shardFor(args, args.output);
+    return embedImages(args.model, args.images, output, {
       batchSize: args.batchSize,
       format: args.format,
       backend: args.backend,
+      shard,
       log: (line) => process.stderr.write(`${line}\n`),
-    }),
+    });
+  },
   summarize: (r) => [`wrote ${r.rows} embeddings of dimension ${r.dim} to ${r.output} (backend ${r.backend})`],
 });

@@ -3,6 +3,7 @@ import { createProgress } from '@tripletkit/common/progress';
 import { invalidArgument } from '@tripletkit/common/validate';
 import type { ImageSource, LoadSummary } from '@tripletkit/loader';
 import { defineCommand } from '../command.ts';
+import { shardFor, shardOptions } from '../shardOption.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const writeImages: typeof import('@tripletkit/loader').writeImages = async (...a) =>
@@ -26,6 +27,8 @@ interface LoadArgs {
   errors?: string;
   limitInputPixels?: number;
   failOn: 'none' | 'truncated' | 'error' | 'warning';
+  shard?: string;
+  shards?: number;
 }
 
 const MANIFEST_EXT = new Set(['.csv', '.jsonl', '.ndjson']);
@@ -106,6 +109,7 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: n
       default: 'warning',
       describe: 'How strict decoding is about damaged data (sharp failOn); warning treats corrupt/truncated as bad',
     },
+    ...shardOptions('input images (every shard lists the whole input: same classes, same size)'),
   },
   examples: [
     ['tripletkit load data/train --size 64 -o train.arrow', 'class folders → 64×64 RGB'],
@@ -114,9 +118,11 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: n
   ],
   async run(args, ctx) {
     const source = sourceOf(args);
+    const { shard, output } = shardFor(args, args.output);
     const bar = createProgress({ label: 'load', unit: 'images' });
     try {
-      const summary = await writeImages(args.output, source, {
+      const summary = await writeImages(output, source, {
+        shard,
         size: args.size,
         width: args.width,
         height: args.height,

@@ -1,7 +1,7 @@
-import { invalidArgument } from '@tripletkit/common/validate';
 import type { DistanceKind, MineFileResult, Strategy } from '@tripletkit/miner';
 import { DISTANCE_KINDS, STRATEGIES } from '../choices.ts';
 import { defineCommand } from '../command.ts';
+import { shardFor, shardOptions } from '../shardOption.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const mineFile: typeof import('@tripletkit/miner').mineFile = async (o) =>
@@ -22,25 +22,10 @@ interface MineArgs {
   workers?: number;
   reference?: string;
   shard?: string;
+  shards?: number;
   format: 'file' | 'stream';
   embeddingColumn: string;
   labelColumn: string;
-}
-
-/** "i/n" → { index, count }. */
-function parseShard(text: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : Number.NaN;
-  const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || index >= count) {
-    invalidArgument(
-      '--shard',
-      'i/n with 0 ≤ i < n (e.g. 0/4)',
-      text,
-      'Give the shard as index/count, e.g. --shard 2/8.',
-    );
-  }
-  return { index, count };
 }
 
 /** `tripletkit mine`: PML-exact triplet mining of an embeddings file, streamed (never an N×N matrix). */
@@ -94,7 +79,7 @@ export const mineCommand = defineCommand<MineArgs, MineCommandResult>({
       alias: 'r',
       describe: 'Take positives and negatives from this embeddings file (PML ref_emb); anchors from --embeddings',
     },
-    shard: { type: 'string', describe: 'Mine anchor block i of n (e.g. 0/4); the parts concatenate to the whole' },
+    ...shardOptions('anchors (the parts concatenate to the whole)'),
     format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour of the output' },
     'embedding-column': { type: 'string', default: 'embedding', describe: 'Name of the embedding column' },
     'label-column': { type: 'string', default: 'label', describe: 'Name of the label column' },
@@ -104,11 +89,13 @@ export const mineCommand = defineCommand<MineArgs, MineCommandResult>({
     ['tripletkit mine -e emb.arrow -s semi-hard --max-per-anchor 10 --seed 1 -o mined.arrow', '10 per anchor'],
     ['tripletkit mine -e emb.arrow -s semi-hard --negatives-per-pair 1 -o mined.arrow', 'FaceNet selection'],
     ['tripletkit mine -e emb.arrow -s all --shard 0/4 -o part0.arrow', 'first quarter of the anchors'],
+    ['tripletkit mine -e emb/ -s semi-hard --shard auto -o mined/mined.arrow', 'one task of an array job'],
   ],
   run: async (args) => {
+    const { shard, output } = shardFor(args, args.output);
     const r = await mineFile({
       embeddings: args.embeddings,
-      output: args.output,
+      output,
       reference: args.reference,
       strategy: args.strategy,
       margin: args.margin,
@@ -120,7 +107,7 @@ export const mineCommand = defineCommand<MineArgs, MineCommandResult>({
       seed: args.seed,
       tileSize: args.tileSize,
       workers: args.workers,
-      shard: args.shard === undefined ? undefined : parseShard(args.shard),
+      shard,
       format: args.format,
       embeddingColumn: args.embeddingColumn,
       labelColumn: args.labelColumn,

@@ -3,6 +3,7 @@
  * paths column by column, pixels of any rows by direct reads, and sequential batches for whole-file passes. Works on
  * the file and the stream format alike (both are indexed by their message headers on open).
  */
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import {
   type DataType,
@@ -33,6 +34,11 @@ export interface ImagesFile {
   paths(): Promise<string[]>;
   /** Pixels of the given rows in the order given (rows × H × W × C Uint8) and their labels; reads only those rows. */
   readRows(rows: ArrayLike<number>): Promise<{ pixels: Uint8Array; labels: Int32Array }>;
+  /**
+   * Pixels of the given rows, in the order given, by synchronous positional reads (no copy of the file in memory;
+   * the OS page cache is the shared cache). For training loops that gather a batch between two steps.
+   */
+  readRowsSync(rows: ArrayLike<number>): Uint8Array;
   /** Sequential batches (one per record batch in the file), for bounded-memory passes. */
   batches(): AsyncGenerator<{ start: number; pixels: Uint8Array; labels: Int32Array; paths: string[] }>;
   close(): Promise<void>;
@@ -67,12 +73,14 @@ function schemaError(file: string, what: string): TripletkitError {
 }
 
 /**
+ * One images file (see openImages in openImageParts.ts for folders and globs of parts).
+ *
  * @example
- * const images = await openImages('images.arrow');
+ * const images = await openImagesFile('images.arrow');
  * const { pixels, labels } = await images.readRows([5, 17, 3]);
  * await images.close();
  */
-export async function openImages(file: string): Promise<ImagesFile> {
+export async function openImagesFile(file: string): Promise<ImagesFile> {
   const src = await openArrow(file, 'images file');
   await src.close(); // only needed the validated schema; reads below go through our own handle
   const md = src.metadata;
@@ -185,9 +193,48 @@ export async function openImages(file: string): Promise<ImagesFile> {
     }
     return layouts[lo];
   };
+  let syncFd: number | undefined;
+  const readRowsSync = (rows: ArrayLike<number>): Uint8Array => {
+    if (closed) throw new TripletkitError('E_ARG', `The images file ${file} is closed.`);
+    if (syncFd === undefined) {
+      try {
+        syncFd = fsSync.openSync(file, 'r');
+      } catch (err) {
+        throw fsError(err, file, 'images file');
+      }
+    }
+    const out = new Uint8Array(rows.length * rowBytes);
+    for (let i = 0; i < rows.length; ) {
+      const r = rows[i];
+      if (!Number.isInteger(r) || r < 0 || r >= numRows) {
+        throw new TripletkitError('E_ARG', `Row ${r} is out of range for ${file} (${numRows} rows).`, {
+          hint: `Ask for rows 0 to ${numRows - 1}.`,
+        });
+      }
+      // One read for a run of consecutive rows inside one record batch.
+      const l = batchOf(r);
+      let j = i + 1;
+      while (j < rows.length && rows[j] === r + (j - i) && rows[j] < l.start + l.rows) j++;
+      const pos = l.bodyOffset + l.buffers[pixBuf].offset + (r - l.start) * rowBytes;
+      const len = (j - i) * rowBytes;
+      let got = 0;
+      while (got < len) {
+        const n = fsSync.readSync(syncFd, out, i * rowBytes + got, len - got, pos + got);
+        if (n === 0) {
+          throw new TripletkitError('E_TRUNCATED', `The images file ${file} ends early.`, {
+            hint: 'Regenerate it with tripletkit load.',
+          });
+        }
+        got += n;
+      }
+      i = j;
+    }
+    return out;
+  };
   let closed = false;
   return {
     path: file,
+    readRowsSync,
     format: src.format,
     height,
     width,
@@ -246,6 +293,7 @@ export async function openImages(file: string): Promise<ImagesFile> {
     async close() {
       if (closed) return;
       closed = true;
+      if (syncFd !== undefined) fsSync.closeSync(syncFd);
       await fh.close();
     },
   };

@@ -5,7 +5,7 @@
  */
 
 import type { RecordBatch, Schema } from '@tripletkit/common';
-import { fixedSizeListData, int32Data, recordBatch, TripletkitError, utf8Data } from '@tripletkit/common';
+import { fixedSizeListData, int32Data, invalidArgument, recordBatch, TripletkitError, utf8Data } from '@tripletkit/common';
 import type { DecodeInput } from '../decode/decodeOptions.ts';
 import { createDecodePool } from '../pool/createDecodePool.ts';
 import type { ResolvedSource } from '../sources/imageItem.ts';
@@ -155,6 +155,23 @@ function dims(src: ResolvedSource): { width: number; height: number; channels: n
   return { width: src.raw!.width, height: src.raw!.height, channels: src.raw!.channels };
 }
 
+/** Items [⌊i·N/n⌋, ⌊(i+1)·N/n⌋) of the input (the miner's shardRange rule), classes unchanged. */
+function shardOf(src: ResolvedSource, index: number, count: number): ResolvedSource {
+  if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) {
+    invalidArgument('shard', `index 0 ≤ i < count`, `${index}/${count}`);
+  }
+  const n = src.items.length;
+  const from = Math.floor((index * n) / count);
+  const to = Math.floor(((index + 1) * n) / count);
+  const raw = src.raw;
+  const px = raw ? raw.width * raw.height * raw.channels : 0;
+  return {
+    ...src,
+    items: src.items.slice(from, to),
+    raw: raw ? { ...raw, pixels: raw.pixels.subarray(from * px, to * px) } : undefined,
+  };
+}
+
 /**
  * @example
  * const load = await startLoad({ folder: 'data' }, { size: 64 });
@@ -162,8 +179,10 @@ function dims(src: ResolvedSource): { width: number; height: number; channels: n
  */
 export async function startLoad(source: ImageSource, opts: LoadOptions): Promise<StartedLoad> {
   const started = performance.now();
-  const src = await resolveSource(source);
-  const options = await resolveOptions(opts ?? {}, src);
+  const whole = await resolveSource(source);
+  // Options (the inferred size included) come from the whole input, so every shard decides them alike.
+  const options = await resolveOptions(opts ?? {}, whole);
+  const src = opts?.shard ? shardOf(whole, opts.shard.index, opts.shard.count) : whole;
   const schema = imagesSchema({
     height: options.height,
     width: options.width,

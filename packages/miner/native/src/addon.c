@@ -7,6 +7,7 @@
 #include <node_api.h>
 #include <stdlib.h>
 
+#include "expand.h"
 #include "kernel.h"
 #include "select.h"
 
@@ -272,6 +273,65 @@ static napi_value sample_rows(napi_env env, napi_callback_info cb) {
   return result;
 }
 
+/*
+ * expand(neg, x, lo, hi, nRec, row, val, slot, s, np, a, signBit, q0, q1, anchors, positives, negatives, dAp, dAn, w,
+ * scratch) → the position after the anchor's triplets of positives q0 … q1−1 (tk_expand_anchor). Throws when they do
+ * not fit or the records are inconsistent.
+ */
+static napi_value expand(napi_env env, napi_callback_info cb) {
+  size_t argc = 21;
+  napi_value v[21];
+  napi_get_cb_info(env, cb, &argc, v, NULL, NULL);
+  if (argc < 21) {
+    throw_error(env, "native expand: expand() takes 21 arguments");
+    return NULL;
+  }
+  const char *bad = "native expand: expected typed arrays of the documented types";
+  size_t l_neg, l_x, l_lo, l_hi, l_row, l_val, l_slot, l_a, l_p, l_n, l_dap, l_dan, l_scr;
+  int nrec, s, np, a, sign_bit, q0, q1;
+  double w;
+  tk_expand_in in;
+  tk_expand_out out;
+  int32_t *scr;
+  if (!(in.neg = typed(env, v[0], napi_int32_array, &l_neg, bad)) || !(in.x = f32(env, v[1], &l_x)) ||
+      !(in.lo = typed(env, v[2], napi_int32_array, &l_lo, bad)) ||
+      !(in.hi = typed(env, v[3], napi_int32_array, &l_hi, bad)) || int_arg(env, v[4], &nrec) ||
+      !(in.row = typed(env, v[5], napi_int32_array, &l_row, bad)) || !(in.val = f32(env, v[6], &l_val)) ||
+      !(in.slot = typed(env, v[7], napi_int32_array, &l_slot, bad)) || int_arg(env, v[8], &s) ||
+      int_arg(env, v[9], &np) || int_arg(env, v[10], &a) || int_arg(env, v[11], &sign_bit) ||
+      int_arg(env, v[12], &q0) || int_arg(env, v[13], &q1) ||
+      !(out.anchors = typed(env, v[14], napi_int32_array, &l_a, bad)) ||
+      !(out.positives = typed(env, v[15], napi_int32_array, &l_p, bad)) ||
+      !(out.negatives = typed(env, v[16], napi_int32_array, &l_n, bad)) || !(out.d_ap = f32(env, v[17], &l_dap)) ||
+      !(out.d_an = f32(env, v[18], &l_dan)) || napi_get_value_double(env, v[19], &w) != napi_ok ||
+      !(scr = typed(env, v[20], napi_int32_array, &l_scr, bad)))
+    return NULL;
+  out.len = l_a;
+  if (l_p < out.len) out.len = l_p;
+  if (l_n < out.len) out.len = l_n;
+  if (l_dap < out.len) out.len = l_dap;
+  if (l_dan < out.len) out.len = l_dan;
+  const size_t e = (size_t)s + (size_t)np;
+  int64_t got = -1;
+  if ((size_t)nrec <= l_neg && (size_t)nrec <= l_x && (size_t)nrec <= l_lo && (size_t)nrec <= l_hi && e <= l_row &&
+      e <= l_val && e <= l_slot && q0 <= q1 && q1 <= np && l_scr >= 3 * ((size_t)np + 1) && w >= 0 &&
+      w <= (double)out.len) {
+    in.nrec = nrec;
+    in.s = s;
+    in.np = np;
+    in.a = a;
+    in.sign = sign_bit ? -1.0f : 1.0f;
+    got = tk_expand_anchor(&in, q0, q1, &out, (size_t)w, scr);
+  }
+  if (got < 0) {
+    throw_error(env, "native expand: argument sizes do not match");
+    return NULL;
+  }
+  napi_value result;
+  napi_create_double(env, (double)got, &result);
+  return result;
+}
+
 static napi_value info(napi_env env, napi_callback_info cb) {
   (void)cb;
   napi_value obj, isa, simd, version, fast_max;
@@ -310,6 +370,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "select", fn);
   napi_create_function(env, "sample", NAPI_AUTO_LENGTH, sample_rows, NULL, &fn);
   napi_set_named_property(env, exports, "sample", fn);
+  napi_create_function(env, "expand", NAPI_AUTO_LENGTH, expand, NULL, &fn);
+  napi_set_named_property(env, exports, "expand", fn);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, info, NULL, &fn);
   napi_set_named_property(env, exports, "info", fn);
   return exports;

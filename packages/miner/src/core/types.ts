@@ -38,6 +38,11 @@ export interface MineOptions {
   reference?: { embeddings: Float32Array; labels: Int32Array };
   /** Mine only anchor block `index` of `count` equal contiguous blocks; the parts concatenate to the whole. */
   shard?: { index: number; count: number };
+  /**
+   * `mine()` and `mineAsync()` throw (code E_BUDGET) rather than return more triplets than this; default
+   * {@link DEFAULT_MAX_TRIPLETS} (2 GiB of arrays). `mineStream()` has no budget: it never holds the whole output.
+   */
+  maxTriplets?: number;
   /** Called after each anchor block with the anchors done so far and the total (for progress bars). */
   onProgress?: (anchorsDone: number, anchorsTotal: number) => void;
 }

@@ -47,6 +47,36 @@ export interface NativeAddon {
       evItems: Int32Array,
     ]
   ): number;
+  /**
+   * The triplets of an anchor's positives q0 … q1−1 (row order) from its records, written at out*[w …]; returns the
+   * position after them (native twin of expandAnchor/expandPositive in src/strategies/expandRecords.ts). Absent from
+   * builds before it existed, which then use the TypeScript expansion.
+   */
+  expand?(
+    ...args: [
+      neg: Int32Array,
+      x: Float32Array,
+      lo: Int32Array,
+      hi: Int32Array,
+      nRec: number,
+      row: Int32Array,
+      val: Float32Array,
+      slot: Int32Array,
+      s: number,
+      np: number,
+      a: number,
+      signBit: number,
+      q0: number,
+      q1: number,
+      anchors: Int32Array,
+      positives: Int32Array,
+      negatives: Int32Array,
+      dAp: Float32Array,
+      dAn: Float32Array,
+      w: number,
+      scratch: Int32Array,
+    ]
+  ): number;
   /** The micro-kernel picked by cpuid: "avx512", "avx2" or "scalar". */
   info(): {
     isa: string;

@@ -6,7 +6,7 @@
 import {
   type Data,
   type Field,
-  openArrow,
+  openArrowDataset,
   type RecordBatch,
   TripletkitError,
   ArrowTypeId as Type,
@@ -73,7 +73,7 @@ export async function readEmbeddings(file: string, options: ReadEmbeddingsOption
   const embName = options.embeddingColumn ?? 'embedding';
   const labName = options.labelColumn ?? 'label';
   const labelMap = options.labelMap ?? new Map<string, number>();
-  const src = await openArrow(file, what);
+  const src = await openArrowDataset(file, what);
   try {
     const fields = src.schema.fields;
     const ei = findColumn(fields, embName, file, what, 'embedding');

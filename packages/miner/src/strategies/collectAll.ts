@@ -3,15 +3,17 @@
  *
  * While candidate tiles stream by, an anchor keeps one record per negative that qualifies with at least one positive:
  * (negative, value, A, B), the range of sorted positives it pairs with — 16 bytes per negative, however many
- * triplets it forms. At the end of the block the output size is known exactly, so it is allocated once; each
- * positive (in row order) then takes its negatives from the records (already ascending) in one sequential pass, or,
- * when the ranges are short among many positives, each triplet is placed straight at its positive's next slot.
+ * triplets it forms. At the end of the block the output size is known exactly, so the block is handed on as a
+ * {@link PendingBlock} that expands into whatever room the caller has: one exactly-sized result for `mine()`, or a
+ * small reused chunk that the file writer writes out (output of any size, a few megabytes of memory).
  */
+import type { PendingBlock, TripletColumns } from '../core/pendingBlock.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
+import { expandAnchor, expandPositives } from './expandRecords.ts';
 import { WindowSelector } from './windowSelector.ts';
 
 /** Per-anchor records of qualifying negatives (grow-only, reused across blocks). */
-class Records {
+export class Records {
   length = 0;
   triplets = 0;
   neg = new Int32Array(64);
@@ -61,70 +63,124 @@ export class CollectAll extends WindowSelector {
     r.triplets = triplets;
   }
 
+  /**
+   * The block's triplets as a pending expansion. It owns this block's records and positives: the selector starts
+   * the next block with fresh ones (so several blocks may be pending at once).
+   */
+  finishPending(): PendingBlock {
+    const records = this.records.slice(0, this.count);
+    this.records = this.records.slice(this.count);
+    const block = new RecordsBlock(this.a0, this.pos, records, this.p.sign, this.p.nC);
+    block.release = () => {
+      // Back to the pool once written (fresh memory is what costs most in an output-heavy run).
+      if (block.remaining === 0) this.records.push(...records);
+      block.release = undefined;
+    };
+    return block;
+  }
+
   finishBlock(out: TripletBuffer): void {
-    const { start, row, val, slot } = this.pos;
-    const sign = this.p.sign;
+    const b = this.finishPending();
+    out.reserve(b.total);
+    out.length = b.expand(out, out.length, out.length + b.total);
+    b.release?.();
+  }
+}
+
+/** A block of {@link CollectAll} records being expanded; resumes at (anchor, positive in row order). */
+class RecordsBlock implements PendingBlock {
+  readonly total: number;
+  readonly step: number;
+  readonly retainedBytes: number;
+  release?: () => void;
+  private written = 0;
+  private i = 0;
+  private q = 0;
+  // Per-anchor counts for the positive-by-positive path (anchor `countsFor`).
+  private countsFor = -1;
+  private byRow = new Int32Array(0);
+  private count = new Int32Array(0);
+
+  constructor(
+    private readonly a0: number,
+    private readonly pos: { start: Int32Array; row: Int32Array; val: Float32Array; slot: Int32Array },
+    readonly records: Records[],
+    private readonly sign: number,
+    nC: number,
+  ) {
     let total = 0;
-    for (let i = 0; i < this.count; i++) total += this.records[i].triplets;
-    out.reserve(total);
-    const { anchors, positives, negatives, dAp, dAn } = out;
-    let w = out.length;
-    for (let i = 0; i < this.count; i++) {
-      const r = this.records[i];
-      if (r.triplets === 0) continue;
-      const s = start[i];
-      const np = start[i + 1] - s;
-      const a = this.a0 + i;
-      // Sorted entry of each positive in row order, and how many triplets each entry has (difference array).
-      const byRow = new Int32Array(np);
-      const count = new Int32Array(np + 1);
-      for (let k = 0; k < np; k++) byRow[slot[s + k]] = s + k;
-      for (let t = 0; t < r.length; t++) {
-        count[r.lo[t] - s]++;
-        count[r.hi[t] - s]--;
-      }
-      for (let k = 1; k < np; k++) count[k] += count[k - 1];
-      if (np * r.length <= 4 * r.triplets) {
-        // Dense ranges: one sequential pass over the records per positive writes the output in order.
-        for (let q = 0; q < np; q++) {
-          const k = byRow[q];
-          if (count[k - s] === 0) continue;
-          const from = w;
-          for (let t = 0; t < r.length; t++) {
-            if (r.lo[t] <= k && k < r.hi[t]) {
-              negatives[w] = r.neg[t];
-              dAn[w] = sign * r.x[t];
-              w++;
-            }
-          }
-          anchors.fill(a, from, w);
-          positives.fill(row[k], from, w);
-          dAp.fill(sign * val[k], from, w);
-        }
-      } else {
-        // Sparse ranges among many positives: place each triplet at its slot's next position (O(output)).
-        const at = new Int32Array(np);
-        for (let q = 0, o = w; q < np; q++) {
-          const k = byRow[q];
-          const c = count[k - s];
-          at[k - s] = o;
-          anchors.fill(a, o, o + c);
-          positives.fill(row[k], o, o + c);
-          dAp.fill(sign * val[k], o, o + c);
-          o += c;
-        }
-        for (let t = 0; t < r.length; t++) {
-          const n = r.neg[t];
-          const x = sign * r.x[t];
-          for (let k = r.lo[t] - s; k < r.hi[t] - s; k++) {
-            const o = at[k]++;
-            negatives[o] = n;
-            dAn[o] = x;
-          }
-        }
-        w += r.triplets;
-      }
+    let bytes = 12 * pos.row.length;
+    for (const r of records) {
+      total += r.triplets;
+      bytes += 16 * r.neg.length;
     }
-    out.length = w;
+    this.total = total;
+    this.retainedBytes = bytes;
+    // One positive's triplets: at most one per candidate.
+    this.step = Math.max(1, nC);
+  }
+
+  get remaining(): number {
+    return this.total - this.written;
+  }
+
+  expand(out: TripletColumns, at: number, cap: number): number {
+    const { records, pos } = this;
+    let w = at;
+    while (this.i < records.length) {
+      const i = this.i;
+      const r = records[i];
+      if (r.triplets === 0) {
+        this.i++;
+        continue;
+      }
+      if (this.q === 0 && r.triplets <= cap - w) {
+        // The whole anchor fits: write it in one go (dense or sparse, see expandAnchor).
+        w = expandAnchor(r, pos, i, this.a0 + i, this.sign, out, w);
+        this.i++;
+        continue;
+      }
+      // It would fit in an emptier chunk: hand back what we have first.
+      if (w > at && r.triplets <= cap - at) break;
+      if (this.countsFor !== i) this.prepareCounts(i);
+      const s = pos.start[i];
+      const np = pos.start[i + 1] - s;
+      // As many of the next positives as fit, in one call.
+      let q2 = this.q;
+      for (let room = cap - w; q2 < np; q2++) {
+        const c = this.count[this.byRow[q2] - s];
+        if (c > room) break;
+        room -= c;
+      }
+      if (q2 > this.q) {
+        w = expandPositives(r, pos, i, this.a0 + i, this.sign, out, w, this.q, q2, this.byRow, this.count);
+        this.q = q2;
+      }
+      if (this.q < np) break;
+      this.i++;
+      this.q = 0;
+    }
+    this.written += w - at;
+    return w;
+  }
+
+  private prepareCounts(i: number): void {
+    const { start, slot } = this.pos;
+    const s = start[i];
+    const np = start[i + 1] - s;
+    if (this.byRow.length < np + 1) {
+      this.byRow = new Int32Array(np + 1);
+      this.count = new Int32Array(np + 1);
+    }
+    const r = this.records[i];
+    const byRow = this.byRow;
+    const count = this.count.fill(0, 0, np + 1);
+    for (let k = 0; k < np; k++) byRow[slot[s + k]] = s + k;
+    for (let t = 0; t < r.length; t++) {
+      count[r.lo[t] - s]++;
+      count[r.hi[t] - s]--;
+    }
+    for (let k = 1; k < np; k++) count[k] += count[k - 1];
+    this.countsFor = i;
   }
 }

@@ -5,6 +5,7 @@
  * A selector's memory is O(block output), and its result must not depend on how candidates were cut into tiles.
  */
 import type { BlockPositives } from '../core/blockPositives.ts';
+import type { PendingBlock } from '../core/pendingBlock.ts';
 import type { Prepared } from '../core/prepare.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
 import type { ResolvedOptions } from '../core/types.ts';
@@ -19,6 +20,11 @@ export interface Selector {
    */
   scanRows?(tile: Float32Array, live: Int32Array, nLive: number, c0: number, count: number): void;
   finishBlock(out: TripletBuffer): void;
+  /**
+   * Instead of `finishBlock`: the block's triplets counted but not yet written, for output-heavy selectors whose
+   * blocks can be expanded straight into the caller's arrays or a writer's chunk.
+   */
+  finishPending?(): PendingBlock;
 }
 
 /** Builds a selector for one thread; it is reused block after block. */

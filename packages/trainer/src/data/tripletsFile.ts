@@ -1,7 +1,7 @@
 /**
  * Reading a triplets file (`tripletkit mine` output) for offline training, checked against the images it indexes.
  */
-import { isIntType, openArrow, TripletkitError } from '@tripletkit/common';
+import { isIntType, openArrowDataset, TripletkitError } from '@tripletkit/common';
 
 /** Triplet columns in memory, plus the mining settings recorded in the file's metadata. */
 export interface TripletList {
@@ -37,7 +37,7 @@ function recordedRows(metadata: Record<string, string>): number | undefined {
  * const t = await readTriplets('mined.arrow', train.rows, train.labels);
  */
 export async function readTriplets(file: string, imageRows: number, labels?: Int32Array): Promise<TripletList> {
-  const src = await openArrow(file, 'triplets file');
+  const src = await openArrowDataset(file, 'triplets file');
   try {
     const recorded = recordedRows(src.metadata);
     if (recorded !== undefined && recorded !== imageRows) {

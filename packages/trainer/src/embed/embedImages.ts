@@ -47,6 +47,11 @@ export interface EmbedImagesOptions {
   /** Pixel normalisation when the model carries none (default x/255). */
   normalization?: Normalization;
   log?: (line: string) => void;
+  /**
+   * Embed only shard `index` of `count`: whole batches of `batchSize` rows, contiguous, so every row goes through
+   * the same batch as in a single run and the parts (read as one dataset) equal its output row for row.
+   */
+  shard?: { index: number; count: number };
 }
 
 /** Result of {@link embedImages}. */
@@ -114,36 +119,41 @@ export async function embedImages(
         'tripletkit.kernel': kernelName(backend.name),
       },
     );
-    const size = shape[0] * shape[1] * shape[2];
-    const bar = createProgress({ label: 'embed', total: images.numRows, unit: 'images', progress: options.progress });
+    // Global batches [k·batchSize, (k+1)·batchSize): a shard takes a contiguous run of them.
+    const nBatches = Math.ceil(images.numRows / batchSize);
+    const [k0, k1] = options.shard
+      ? [
+          Math.floor((options.shard.index * nBatches) / options.shard.count),
+          Math.floor(((options.shard.index + 1) * nBatches) / options.shard.count),
+        ]
+      : [0, nBatches];
+    const first = k0 * batchSize;
+    const last = Math.min(images.numRows, k1 * batchSize);
+    const bar = createProgress({ label: 'embed', total: last - first, unit: 'images', progress: options.progress });
+    const paths = (await images.paths()).slice(first, last);
     async function* produce(): AsyncGenerator<RecordBatch> {
-      for await (const b of images.batches()) {
-        const rows = b.labels.length;
-        for (let s = 0; s < rows; s += batchSize) {
-          const n = Math.min(batchSize, rows - s);
-          const e = tf.tidy(() =>
-            m.predict(pixelsToTensor(b.pixels.subarray(s * size, (s + n) * size), n, shape, normalization)),
-          ) as tf.Tensor;
-          const values = e.dataSync() as Float32Array;
-          e.dispose();
-          for (let i = 0; i < values.length; i++) {
-            if (!Number.isFinite(values[i])) {
-              throw new TripletkitError(
-                'E_DATA',
-                `The model produced a non-finite embedding for row ${b.start + s + Math.floor(i / dim)} of ${imagesPath}.`,
-                {
-                  hint: 'The model weights may have diverged; retrain or use an earlier checkpoint.',
-                },
-              );
-            }
+      for (let s = first; s < last; s += batchSize) {
+        const n = Math.min(batchSize, last - s);
+        // Rows read straight from the file (no copy of the whole images file in memory).
+        const b = await images.readRows(Array.from({ length: n }, (_, i) => s + i));
+        const e = tf.tidy(() => m.predict(pixelsToTensor(b.pixels, n, shape, normalization))) as tf.Tensor;
+        const values = e.dataSync() as Float32Array;
+        e.dispose();
+        for (let i = 0; i < values.length; i++) {
+          if (!Number.isFinite(values[i])) {
+            throw new TripletkitError(
+              'E_DATA',
+              `The model produced a non-finite embedding for row ${s + Math.floor(i / dim)} of ${imagesPath}.`,
+              { hint: 'The model weights may have diverged; retrain or use an earlier checkpoint.' },
+            );
           }
-          yield recordBatch(schema, [
-            fixedSizeListData(values, dim),
-            int32Data(b.labels.slice(s, s + n)),
-            utf8Data(b.paths.slice(s, s + n)),
-          ]);
-          bar.tick(n);
         }
+        yield recordBatch(schema, [
+          fixedSizeListData(values, dim),
+          int32Data(b.labels),
+          utf8Data(paths.slice(s - first, s - first + n)),
+        ]);
+        bar.tick(n);
       }
     }
     const written = await writeArrow(output, schema, produce(), { format: options.format });

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { retrievalMetrics } from '@tripletkit/miner';
-import type { ImageSet } from '../data/imageSet.ts';
+import { type ImageSet, pixelRange } from '../data/imageSet.ts';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
 
 /**
@@ -15,13 +15,12 @@ import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
  * const emb = embedSet(model, val, norm); // Float32Array rows × D
  */
 export function embedSet(model: tfl.LayersModel, set: ImageSet, norm: Normalization, batchSize = 256): Float32Array {
-  const size = set.shape[0] * set.shape[1] * set.shape[2];
   const dim = model.outputs[0].shape[1] as number;
   const out = new Float32Array(set.rows * dim);
   for (let r = 0; r < set.rows; r += batchSize) {
     const n = Math.min(batchSize, set.rows - r);
     const e = tf.tidy(() => {
-      const x = pixelsToTensor(set.pixels.subarray(r * size, (r + n) * size), n, set.shape, norm);
+      const x = pixelsToTensor(pixelRange(set, r, n), n, set.shape, norm);
       return model.predict(x) as tf.Tensor;
     });
     out.set(e.dataSync(), r * dim);

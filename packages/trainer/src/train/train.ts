@@ -23,7 +23,7 @@ import {
 } from '@tripletkit/common';
 import { mine } from '@tripletkit/miner';
 import { type BackendChoice, type BackendInfo, selectBackend } from '../backend/selectBackend.ts';
-import { gatherPixels, type ImageSet, readImageSet } from '../data/imageSet.ts';
+import { describeStorage, gatherPixels, type ImageSet, readImageSet } from '../data/imageSet.ts';
 import { type Augmentation, augmentPixels, type Normalization } from '../data/pixels.ts';
 import { readTriplets, type TripletList } from '../data/tripletsFile.ts';
 import { lossDenominator, REDUCTIONS, type Reduction } from '../loss/tripletLoss.ts';
@@ -202,6 +202,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
   log(`backend: ${backend.description}`);
   const trainSet = await readImageSet(options.images, { minClasses: 2, what: 'training images file' });
   const valSet = options.val ? await readImageSet(options.val, { what: 'validation images file' }) : undefined;
+  for (const set of valSet ? [trainSet, valSet] : [trainSet]) log(describeStorage(set));
   if (valSet && valSet.shape.join() !== trainSet.shape.join()) {
     throw new TripletkitError(
       'E_DATA',
@@ -470,6 +471,8 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
     }
   } finally {
     optimizer.dispose();
+    await trainSet.close();
+    await valSet?.close();
     await engine?.close();
     await new Promise<void>((resolve) => logStream.end(resolve));
   }
