@@ -8,7 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { TripletkitError } from '@tripletkit/common';
 import { openImages } from '@tripletkit/loader';
-import { type DistanceKind, type RetrievalMetrics, readEmbeddings, retrievalMetrics } from '@tripletkit/miner';
+import {
+  type DistanceKind,
+  type FewShotOptions,
+  type FewShotResult,
+  fewShotAccuracy,
+  type RetrievalMetrics,
+  readEmbeddings,
+  retrievalMetrics,
+  type VerificationOptions,
+  type VerificationResult,
+  verification,
+} from '@tripletkit/miner';
 import { type BackendChoice, embedImages } from '@tripletkit/trainer';
 
 /** Options of {@link evaluate}: `embeddings`, or `images` (with `model`, or alone for raw pixels). */
@@ -27,6 +38,10 @@ export interface EvaluateOptions {
   backend?: BackendChoice;
   distance?: DistanceKind;
   normalize?: boolean;
+  /** Also N-way K-shot accuracy on seeded episodes drawn from the query file (nearest support and prototype). */
+  fewShot?: FewShotOptions;
+  /** Also same/different pair verification on the query file: ROC AUC, EER, TAR at FAR 1e-3. */
+  verification?: VerificationOptions;
 }
 
 /** Result of {@link evaluate}: the metrics plus where they came from. */
@@ -37,6 +52,8 @@ export interface EvaluateResult extends RetrievalMetrics {
   referenceFile: string | null;
   dim: number;
   classes: string[];
+  fewShot?: FewShotResult;
+  verification?: VerificationResult;
 }
 
 interface Side {
@@ -162,8 +179,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     normalize: options.normalize,
     ...(r ? { reference: r.embeddings, referenceLabels: r.labels } : {}),
   });
+  const distance = { distance: options.distance, normalize: options.normalize };
   return {
     ...m,
+    ...(options.fewShot
+      ? { fewShot: fewShotAccuracy(q.embeddings, q.dim, q.labels, { ...options.fewShot, ...distance }) }
+      : {}),
+    ...(options.verification
+      ? { verification: verification(q.embeddings, q.dim, q.labels, { ...options.verification, ...distance }) }
+      : {}),
     source,
     queryFile: (embeddings ?? images) as string,
     referenceFile: refFile ?? null,
