@@ -25,7 +25,9 @@ export {
   writeTriplets,
 } from './io/index.ts';
 export {
+  type ClassDistances,
   type ClassRetrieval,
+  classDistances,
   type Episode,
   type EpisodeOptions,
   type FewShotOptions,

@@ -1,0 +1,46 @@
+import { BACKEND_CHOICES, type BackendChoice, type BuildIndexResult, buildIndex } from '@tripletkit/trainer';
+import { defineCommand } from '../command.ts';
+
+interface IndexArgs {
+  model: string;
+  images: string[];
+  output: string;
+  backend: BackendChoice;
+  format: 'file' | 'stream';
+}
+
+/** `tripletkit index`: a gallery of images → a search index (embeddings, labels, paths, the model's identity). */
+export const indexCommand = defineCommand<IndexArgs, BuildIndexResult>({
+  command: 'index',
+  describe: 'Embed a gallery (images file, folder or files) with a model into a search index for tripletkit search',
+  options: {
+    model: { type: 'string', alias: 'm', demandOption: true, describe: 'Model folder, or a train --out folder' },
+    images: {
+      type: 'string',
+      array: true,
+      alias: 'i',
+      demandOption: true,
+      describe: 'Gallery: an images file, a folder (class subfolders = labels) or image files',
+    },
+    output: { type: 'string', alias: 'o', demandOption: true, describe: 'Index file to write (Arrow)' },
+    backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+    format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
+  },
+  examples: [
+    ['tripletkit index --model runs/digits --images gallery.arrow -o gallery.idx.arrow', 'index an images file'],
+    ['tripletkit index -m runs/products -i photos/ -o products.idx.arrow', 'a folder of class subfolders'],
+  ],
+  run: (args) =>
+    buildIndex({
+      model: args.model,
+      images: args.images.length === 1 ? args.images[0] : args.images,
+      output: args.output,
+      backend: args.backend,
+      format: args.format,
+    }),
+  summarize: (r) => [
+    `indexed ${r.rows} images (${r.classes.length} classes, ${r.dim}-d) → ${r.output} in ${r.seconds.toFixed(1)} s`,
+    `model ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…); queries get ${r.preprocessing.height}×${r.preprocessing.width}×${r.preprocessing.channels}, fit ${r.preprocessing.fit}`,
+    ...(r.skipped.length ? [`${r.skipped.length} bad files skipped`] : []),
+  ],
+});
