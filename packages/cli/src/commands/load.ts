@@ -7,6 +7,7 @@ interface LoadArgs {
   input?: string;
   manifest?: string;
   idx?: string[];
+  pairs?: string;
   output: string;
   size?: number;
   width?: number;
@@ -27,11 +28,11 @@ const MANIFEST_EXT = new Set(['.csv', '.jsonl', '.ndjson']);
 
 /** The one input the user named: a folder, a manifest, or an IDX pair. */
 function sourceOf(args: LoadArgs): ImageSource {
-  const given = [args.input, args.manifest, args.idx].filter((x) => x !== undefined).length;
+  const given = [args.input, args.manifest, args.idx, args.pairs].filter((x) => x !== undefined).length;
   if (given !== 1) {
     invalidArgument(
       'the input',
-      'exactly one of <folder>, --manifest FILE or --idx IMAGES LABELS',
+      'exactly one of <folder>, --manifest FILE, --pairs FILE or --idx IMAGES LABELS',
       given === 0 ? undefined : 'several',
       'Run `tripletkit load --help` for examples.',
     );
@@ -41,6 +42,7 @@ function sourceOf(args: LoadArgs): ImageSource {
     return { idx: { images: args.idx[0], labels: args.idx[1] } };
   }
   if (args.manifest) return { manifest: args.manifest };
+  if (args.pairs) return { pairs: args.pairs };
   const input = args.input!;
   return MANIFEST_EXT.has(path.extname(input).toLowerCase()) ? { manifest: input } : { folder: input };
 }
@@ -62,6 +64,10 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary>({
       type: 'string',
       array: true,
       describe: 'MNIST-style IDX pair: images file then labels file (gzipped or not)',
+    },
+    pairs: {
+      type: 'string',
+      describe: 'Pairs manifest (CSV anchor,positive or JSONL): label = the pair’s group, for mine/train unchanged',
     },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Images file to write (Arrow IPC)' },
     size: { type: 'number', describe: 'Output width and height (default: the first image’s size)' },
