@@ -21,6 +21,7 @@ export {
   type OnlineMining,
   semiHardTfa,
 } from './mining/batchTriplets.ts';
+export { backboneModel, FEATURES, type Features, resolveFeatures } from './model/backboneModel.ts';
 export {
   buildEncoder,
   ENCODERS,

@@ -1,5 +1,5 @@
 import { DISTANCE_KINDS, type DistanceKind } from '@tripletkit/miner';
-import { BACKEND_CHOICES, type BackendChoice } from '@tripletkit/trainer';
+import { BACKEND_CHOICES, type BackendChoice, FEATURES, type Features } from '@tripletkit/trainer';
 import { defineCommand } from '../command.ts';
 import { type EvaluateResult, evaluate } from '../demo/evaluate.ts';
 import { fewShotTable, verificationTable } from '../demo/fewShotTable.ts';
@@ -12,6 +12,7 @@ interface EvalArgs {
   referenceImages?: string;
   model?: string;
   backend: BackendChoice;
+  features: Features;
   distance: DistanceKind;
   normalize: boolean;
   fewShot: boolean;
@@ -51,6 +52,12 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
       choices: BACKEND_CHOICES as unknown as string[],
       default: 'auto',
       describe: 'TF.js backend for --model',
+    },
+    features: {
+      choices: FEATURES as unknown as string[],
+      default: 'auto',
+      describe:
+        'With --model: embedding (its output), backbone (features before its projection head: best on classes it never saw), auto (backbone when no class at hand was trained on)',
     },
     distance: {
       choices: DISTANCE_KINDS as unknown as string[],
@@ -99,6 +106,7 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
       referenceImages: args.referenceImages,
       model: args.model,
       backend: args.backend,
+      features: args.features,
       distance: args.distance,
       normalize: args.normalize,
       ...(args.fewShot
@@ -115,7 +123,7 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult>({
       ...(args.verification ? { verification: { pairs: args.pairs, seed: args.seed, farTarget: args.far } } : {}),
     }),
   summarize: (r) => [
-    `${r.source === 'raw-pixels' ? 'raw pixels of ' : r.source === 'model' ? 'model embeddings of ' : ''}${r.queryFile} (${r.dim}-d)`,
+    `${r.source === 'raw-pixels' ? 'raw pixels of ' : r.source === 'model' ? `model ${r.features === 'backbone' ? 'backbone features' : 'embeddings'} of ` : ''}${r.queryFile} (${r.dim}-d)`,
     '',
     ...metricsTable(r, r.classes),
     ...(r.fewShot ? ['', ...fewShotTable([[r.source === 'raw-pixels' ? 'raw pixels' : 'embeddings', r.fewShot]])] : []),

@@ -1,4 +1,11 @@
-import { BACKEND_CHOICES, type BackendChoice, type BuildIndexResult, buildIndex } from '@tripletkit/trainer';
+import {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type BuildIndexResult,
+  buildIndex,
+  FEATURES,
+  type Features,
+} from '@tripletkit/trainer';
 import { defineCommand } from '../command.ts';
 
 interface IndexArgs {
@@ -6,6 +13,7 @@ interface IndexArgs {
   images: string[];
   output: string;
   backend: BackendChoice;
+  features: Features;
   format: 'file' | 'stream';
 }
 
@@ -24,6 +32,11 @@ export const indexCommand = defineCommand<IndexArgs, BuildIndexResult>({
     },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Index file to write (Arrow)' },
     backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+    features: {
+      choices: FEATURES as unknown as string[],
+      default: 'auto',
+      describe: 'embedding, backbone (best on classes the model never saw), auto (backbone when none was trained on)',
+    },
     format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
   },
   examples: [
@@ -36,10 +49,11 @@ export const indexCommand = defineCommand<IndexArgs, BuildIndexResult>({
       images: args.images.length === 1 ? args.images[0] : args.images,
       output: args.output,
       backend: args.backend,
+      features: args.features,
       format: args.format,
     }),
   summarize: (r) => [
-    `indexed ${r.rows} images (${r.classes.length} classes, ${r.dim}-d) → ${r.output} in ${r.seconds.toFixed(1)} s`,
+    `indexed ${r.rows} images (${r.classes.length} classes, ${r.dim}-d ${r.features}) → ${r.output} in ${r.seconds.toFixed(1)} s`,
     `model ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…); queries get ${r.preprocessing.height}×${r.preprocessing.width}×${r.preprocessing.channels}, fit ${r.preprocessing.fit}`,
     ...(r.skipped.length ? [`${r.skipped.length} bad files skipped`] : []),
   ],

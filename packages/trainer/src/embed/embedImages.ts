@@ -23,6 +23,7 @@ import { openImages } from '@tripletkit/loader';
 import { Int32, type RecordBatch, Utf8 } from 'apache-arrow';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
+import { backboneModel } from '../model/backboneModel.ts';
 import { modelInputShape } from '../model/encoders.ts';
 import { loadModel, type ModelMetadata } from '../model/modelIO.ts';
 
@@ -34,6 +35,8 @@ export interface EmbedImagesOptions {
   backend?: BackendChoice;
   /** Pixel normalisation when the model carries none (default x/255). */
   normalization?: Normalization;
+  /** `backbone`: the features before the projection head (see backboneModel), for classes never trained on. */
+  features?: 'embedding' | 'backbone';
   log?: (line: string) => void;
 }
 
@@ -70,6 +73,7 @@ export async function embedImages(
   } else {
     m = model;
   }
+  if (options.features === 'backbone') m = backboneModel(m);
   const images = await openImages(imagesPath);
   try {
     const shape: [number, number, number] = [images.height, images.width, images.channels];

@@ -6,6 +6,7 @@ import { type BadFile, openImages } from '@tripletkit/loader';
 import { readEmbeddings } from '@tripletkit/miner';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
 import { embedImages } from '../embed/embedImages.ts';
+import { type Features, resolveFeatures } from '../model/backboneModel.ts';
 import { writeIndex } from './indexFile.ts';
 import { loadModelWithIdentity } from './modelIdentity.ts';
 import { type Preprocessing, preprocessingOf } from './preprocessing.ts';
@@ -20,6 +21,8 @@ export interface BuildIndexOptions {
   /** Index file to write. */
   output: string;
   backend?: BackendChoice;
+  /** Representation (default `auto`: backbone features when the gallery holds only classes the model never saw). */
+  features?: Features;
   format?: ArrowFormat;
 }
 
@@ -32,6 +35,7 @@ export interface BuildIndexResult {
   classes: string[];
   model: { path: string; sha256: string };
   preprocessing: Preprocessing;
+  features: 'embedding' | 'backbone';
   skipped: BadFile[];
   seconds: number;
 }
@@ -68,9 +72,16 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tripletkit-index-'));
   try {
     const images = await prepareImages([options.images].flat(), prep, tmp);
+    const gallery = await openImages(images.file);
+    const galleryLabels = await gallery.labels();
+    const atHand = [...new Set(galleryLabels)].map((l) => gallery.classes[l] ?? String(l));
+    await gallery.close();
+    const trained = metadata?.trainedClasses as string[] | undefined;
+    const features = resolveFeatures(options.features ?? 'auto', images.labelled ? trained : undefined, atHand);
     const embFile = path.join(tmp, 'gallery-embeddings.arrow');
     await embedImages(model, images.file, embFile, {
       backend: options.backend,
+      features,
       ...(metadata?.normalization ? { normalization: metadata.normalization } : {}),
     });
     const e = await readEmbeddings(embFile);
@@ -81,7 +92,16 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     const present = [...new Set(e.labels)].sort((a, b) => a - b).map((l) => classes[l] ?? String(l));
     await writeIndex(
       options.output,
-      { embeddings: e.embeddings, dim: e.dim, labels: e.labels, paths, classes, model: identity, preprocessing: prep },
+      {
+        embeddings: e.embeddings,
+        dim: e.dim,
+        labels: e.labels,
+        paths,
+        classes,
+        model: identity,
+        preprocessing: prep,
+        features,
+      },
       options.format,
     );
     return {
@@ -91,6 +111,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       classes: present,
       model: identity,
       preprocessing: prep,
+      features,
       skipped: images.skipped,
       seconds: (performance.now() - t0) / 1000,
     };

@@ -26,6 +26,8 @@ export interface GalleryIndex {
   classes: string[];
   model: ModelIdentity;
   preprocessing: Preprocessing;
+  /** The model's representation the gallery was embedded with; queries get the same. */
+  features: 'embedding' | 'backbone';
 }
 
 /**
@@ -44,6 +46,7 @@ export async function writeIndex(file: string, index: Omit<GalleryIndex, 'file'>
       'tripletkit.classes': JSON.stringify(index.classes),
       'tripletkit.model': JSON.stringify(index.model),
       'tripletkit.preprocessing': JSON.stringify(index.preprocessing),
+      'tripletkit.features': index.features,
     },
   );
   const batch = recordBatch(schema, [
@@ -87,5 +90,6 @@ export async function readIndex(file: string): Promise<GalleryIndex> {
     classes: JSON.parse(md['tripletkit.classes'] ?? '[]'),
     model: JSON.parse(md['tripletkit.model']),
     preprocessing: JSON.parse(md['tripletkit.preprocessing']),
+    features: md['tripletkit.features'] === 'backbone' ? 'backbone' : 'embedding',
   };
 }

@@ -103,6 +103,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     const md = loaded.metadata;
     await embedImages(loaded.model, images.file, embFile, {
       backend: options.backend,
+      features: index.features,
       ...(md?.normalization ? { normalization: md.normalization } : {}),
     });
     const q = await readEmbeddings(embFile);

@@ -261,6 +261,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     normalization,
     encoder: encoderName,
     classes: trainSet.classes,
+    // The classes actually trained on (a split file lists them all): `--features auto` tells unseen ones by this.
+    trainedClasses: [...new Set(trainSet.labels)].sort((a, b) => a - b).map((l) => trainSet.classes[l] ?? String(l)),
     ...extra,
   });
   const config: StepConfig = {
