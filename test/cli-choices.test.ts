@@ -11,4 +11,5 @@ test("the CLI's choice lists (written out for a fast --help) equal the libraries
   assert.deepEqual(cli.ENCODERS, trainer.ENCODERS);
   assert.deepEqual(cli.ONLINE_MINING, trainer.ONLINE_MINING);
   assert.deepEqual(cli.REDUCTIONS, trainer.REDUCTIONS);
+  assert.deepEqual(cli.FEATURES, trainer.FEATURES);
 });

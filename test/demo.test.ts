@@ -36,6 +36,21 @@ test('tripletkit demo --quick: trains, beats raw pixels on held-out digits, writ
     assert.ok(refs.includes(name), `report.html shows ${name}`);
   }
   assert.ok(refs.includes('retrieval-trained.png'));
+  // Digits it never saw: the section, its few-shot table (with CIs) and its one-example-per-class search grid.
+  assert.ok(refs.includes('unseen-search.png'));
+  assert.match(html, /Digits it never saw/);
+  assert.match(html, /5-way 1-shot, nearest support<\/th><td>\d+\.\d% ± \d+\.\d/);
+  for (const side of ['trained', 'rawPixels'] as const) {
+    const u = result.unseen[side];
+    assert.ok(u.oneShot.mean > 0.2 && u.oneShot.mean <= 1 && u.oneShot.ci95 > 0, `${side} 1-shot ${u.oneShot.mean}`);
+    assert.equal(metrics.unseen[side].oneShot.nearestSupport.mean, u.oneShot.mean);
+  }
+  assert.deepEqual(metrics.unseen.unseenClasses, ['5', '6', '7', '8', '9']);
+  // The Siamese promise, even in the quick run: digits never trained on are told apart better than by raw pixels.
+  assert.ok(
+    result.unseen.trained.oneShot.mean > result.unseen.rawPixels.oneShot.mean,
+    `unseen 1-shot trained ${result.unseen.trained.oneShot.mean} vs raw ${result.unseen.rawPixels.oneShot.mean}`,
+  );
   for (const ref of refs) {
     const info = await imageInfo(path.join(report, ref));
     assert.equal(info.format, 'png', ref);

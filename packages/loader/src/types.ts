@@ -16,9 +16,14 @@ export type FailOn = 'none' | 'truncated' | 'error' | 'warning';
  * - `{ folder }`: one subfolder per class (class index = sorted subfolder names; files found recursively inside),
  * - `{ manifest }`: a CSV (`path,label` header) or JSONL (`{"path":…,"label":…}` per line) file; relative paths
  *   resolve against the manifest's folder,
- * - `{ idx: { images, labels } }`: an MNIST-style IDX pair, gzipped or not.
+ * - `{ idx: { images, labels } }`: an MNIST-style IDX pair, gzipped or not,
+ * - `{ pairs }`: a pairs manifest (`anchor,positive` paths per row); label = the pair's group (see readPairs).
  */
-export type ImageSource = { folder: string } | { manifest: string } | { idx: { images: string; labels: string } };
+export type ImageSource =
+  | { folder: string }
+  | { manifest: string }
+  | { idx: { images: string; labels: string } }
+  | { pairs: string };
 
 /** Options for {@link loadImages} / {@link writeImages}. */
 export interface LoadOptions {

@@ -26,15 +26,32 @@ export {
   writeTriplets,
 } from './io/index.ts';
 export {
+  type ClassDistances,
   type ClassRetrieval,
+  classDistances,
+  type Episode,
+  type EpisodeOptions,
+  type FewShotOptions,
+  type FewShotResult,
+  fewShotAccuracy,
+  fewShotEpisodes,
   type Labels,
+  type MeanWithCi,
+  meanConfidence,
   type NearestNeighbors,
   type NearestNeighborsOptions,
   nearestNeighbors,
+  type OperatingPoint,
   type RetrievalMetrics,
   type RetrievalMetricsOptions,
   type RetrievalScores,
   retrievalMetrics,
+  type VerificationOptions,
+  type VerificationResult,
+  type VerificationScores,
+  verification,
+  verificationMetrics,
+  verificationPairs,
 } from './metrics/index.ts';
 export { DEFAULT_MAX_TRIPLETS, mine, mineAsync, minePending, mineStream, shardRange } from './mine.ts';
 export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';

@@ -21,6 +21,7 @@ export {
   type OnlineMining,
   semiHardTfa,
 } from './mining/batchTriplets.ts';
+export { backboneModel, FEATURES, type Features, resolveFeatures } from './model/backboneModel.ts';
 export {
   buildEncoder,
   ENCODERS,
@@ -31,6 +32,24 @@ export {
 } from './model/encoders.ts';
 export { L2Normalize } from './model/l2Normalize.ts';
 export { type LoadedModel, loadModel, type ModelMetadata, saveModel } from './model/modelIO.ts';
+export {
+  type BuildIndexOptions,
+  type BuildIndexResult,
+  buildIndex,
+  type ClassDistance,
+  type GalleryIndex,
+  loadModelWithIdentity,
+  type ModelIdentity,
+  type Preprocessing,
+  type QueryResult,
+  readIndex,
+  readPreprocessing,
+  type SearchHit,
+  type SearchOptions,
+  type SearchResult,
+  search,
+  writeIndex,
+} from './search/index.ts';
 export { Adam } from './train/adam.ts';
 export { offlineEpoch, onlineEpoch, type PlannedBatch } from './train/batches.ts';
 export { type Checkpoint, loadCheckpoint, saveCheckpoint, type TrainState } from './train/checkpoint.ts';

@@ -6,6 +6,8 @@ import type { DemoResult } from '../demo/runDemo.ts';
 const runDemo: typeof import('../demo/runDemo.ts').runDemo = async (o) =>
   (await import('../demo/runDemo.ts')).runDemo(o);
 
+const pctCi = (m: { mean: number; ci95: number }) => `${(100 * m.mean).toFixed(1)}% ± ${(100 * m.ci95).toFixed(1)}`;
+
 interface DemoArgs {
   out: string;
   quick: boolean;
@@ -50,6 +52,10 @@ export const demoCommand = defineCommand<DemoArgs, DemoResult>({
     '',
     `Held-out retrieval on ${r.testImages} digits (${r.trainImages} trained on, ${r.epochs} epochs, ${r.backend}):`,
     ...comparisonTable(r.trained, 'trained', r.rawPixels, 'raw pixels').map((l) => `  ${l}`),
+    '',
+    'Digits it never saw (trained on 0–4, evaluated on 5–9; mean ± 95% CI):',
+    `  5-way 1-shot  trained ${pctCi(r.unseen.trained.oneShot)}  raw pixels ${pctCi(r.unseen.rawPixels.oneShot)}`,
+    `  MAP@R         trained ${(100 * r.unseen.trained.mapAtR).toFixed(1)}%  raw pixels ${(100 * r.unseen.rawPixels.mapAtR).toFixed(1)}%`,
     '',
     `Time: ${r.seconds.total.toFixed(0)} s (training ${r.seconds.train.toFixed(0)} s)`,
     `Report: ${r.report}`,

@@ -13,6 +13,7 @@ interface LoadArgs {
   input?: string;
   manifest?: string;
   idx?: string[];
+  pairs?: string;
   output: string;
   size?: number;
   width?: number;
@@ -35,11 +36,11 @@ const MANIFEST_EXT = new Set(['.csv', '.jsonl', '.ndjson']);
 
 /** The one input the user named: a folder, a manifest, or an IDX pair. */
 function sourceOf(args: LoadArgs): ImageSource {
-  const given = [args.input, args.manifest, args.idx].filter((x) => x !== undefined).length;
+  const given = [args.input, args.manifest, args.idx, args.pairs].filter((x) => x !== undefined).length;
   if (given !== 1) {
     invalidArgument(
       'the input',
-      'exactly one of <folder>, --manifest FILE or --idx IMAGES LABELS',
+      'exactly one of <folder>, --manifest FILE, --pairs FILE or --idx IMAGES LABELS',
       given === 0 ? undefined : 'several',
       'Run `tripletkit load --help` for examples.',
     );
@@ -49,6 +50,7 @@ function sourceOf(args: LoadArgs): ImageSource {
     return { idx: { images: args.idx[0], labels: args.idx[1] } };
   }
   if (args.manifest) return { manifest: args.manifest };
+  if (args.pairs) return { pairs: args.pairs };
   const input = args.input!;
   return MANIFEST_EXT.has(path.extname(input).toLowerCase()) ? { manifest: input } : { folder: input };
 }
@@ -70,6 +72,10 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: n
       type: 'string',
       array: true,
       describe: 'MNIST-style IDX pair: images file then labels file (gzipped or not)',
+    },
+    pairs: {
+      type: 'string',
+      describe: 'Pairs manifest (CSV anchor,positive or JSONL): label = the pair’s group, for mine/train unchanged',
     },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Images file to write (Arrow IPC)' },
     size: {

@@ -8,8 +8,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { TripletkitError } from '@tripletkit/common';
 import { openImages } from '@tripletkit/loader';
-import { type DistanceKind, type RetrievalMetrics, readEmbeddings, retrievalMetrics } from '@tripletkit/miner';
-import { type BackendChoice, embedImages } from '@tripletkit/trainer';
+import {
+  type DistanceKind,
+  type FewShotOptions,
+  type FewShotResult,
+  fewShotAccuracy,
+  type RetrievalMetrics,
+  readEmbeddings,
+  retrievalMetrics,
+  type VerificationOptions,
+  type VerificationResult,
+  verification,
+} from '@tripletkit/miner';
+import {
+  type BackendChoice,
+  embedImages,
+  type Features,
+  loadModel,
+  resolveFeatures,
+  selectBackend,
+} from '@tripletkit/trainer';
 
 /** Options of {@link evaluate}: `embeddings`, or `images` (with `model`, or alone for raw pixels). */
 export interface EvaluateOptions {
@@ -25,8 +43,14 @@ export interface EvaluateOptions {
   model?: string;
   /** TF.js backend for `model`. */
   backend?: BackendChoice;
+  /** Which representation of `model` (default `auto`: backbone features on classes it never trained on). */
+  features?: Features;
   distance?: DistanceKind;
   normalize?: boolean;
+  /** Also N-way K-shot accuracy on seeded episodes drawn from the query file (nearest support and prototype). */
+  fewShot?: FewShotOptions;
+  /** Also same/different pair verification on the query file: ROC AUC, EER, TAR at FAR 1e-3. */
+  verification?: VerificationOptions;
 }
 
 /** Result of {@link evaluate}: the metrics plus where they came from. */
@@ -37,6 +61,10 @@ export interface EvaluateResult extends RetrievalMetrics {
   referenceFile: string | null;
   dim: number;
   classes: string[];
+  /** With a model: the representation used (`auto` resolved). */
+  features?: 'embedding' | 'backbone';
+  fewShot?: FewShotResult;
+  verification?: VerificationResult;
 }
 
 interface Side {
@@ -44,6 +72,7 @@ interface Side {
   labels: Int32Array;
   dim: number;
   classes: string[];
+  features?: 'embedding' | 'backbone';
 }
 
 function argError(message: string, hint: string): never {
@@ -88,17 +117,33 @@ async function pixelsSide(file: string): Promise<Side> {
   }
 }
 
-async function modelSide(model: string, file: string, backend: BackendChoice | undefined): Promise<Side> {
+async function modelSide(
+  model: string,
+  file: string,
+  backend: BackendChoice | undefined,
+  features: Features,
+): Promise<Side> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tripletkit-eval-'));
+  await selectBackend(backend ?? 'auto');
+  const loaded = await loadModel(model);
   try {
-    const out = path.join(dir, 'embeddings.arrow');
-    await embedImages(model, file, out, { backend });
-    const e = await readEmbeddings(out);
     const images = await openImages(file);
     const classes = images.classes;
+    const labels = await images.labels();
     await images.close();
-    return { embeddings: e.embeddings, labels: e.labels, dim: e.dim, classes };
+    const atHand = [...new Set(labels)].map((l) => classes[l] ?? String(l));
+    const trained = loaded.metadata?.trainedClasses as string[] | undefined;
+    const used = resolveFeatures(features, trained, atHand);
+    const out = path.join(dir, 'embeddings.arrow');
+    await embedImages(loaded.model, file, out, {
+      backend,
+      features: used,
+      ...(loaded.metadata?.normalization ? { normalization: loaded.metadata.normalization } : {}),
+    });
+    const e = await readEmbeddings(out);
+    return { embeddings: e.embeddings, labels: e.labels, dim: e.dim, classes, features: used };
   } finally {
+    loaded.model.dispose();
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
@@ -141,8 +186,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (options.reference) r = await embeddingsSide(options.reference, labelMap, 'reference file');
   } else if (model) {
     source = 'model';
-    q = await modelSide(model, images as string, options.backend);
-    if (options.referenceImages) r = await modelSide(model, options.referenceImages, options.backend);
+    const features = options.features ?? 'auto';
+    q = await modelSide(model, images as string, options.backend, features);
+    // The reference side uses the representation the queries got, so the two are comparable.
+    if (options.referenceImages)
+      r = await modelSide(model, options.referenceImages, options.backend, q.features ?? 'embedding');
   } else {
     source = 'raw-pixels';
     q = await pixelsSide(images as string);
@@ -162,12 +210,20 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     normalize: options.normalize,
     ...(r ? { reference: r.embeddings, referenceLabels: r.labels } : {}),
   });
+  const distance = { distance: options.distance, normalize: options.normalize };
   return {
     ...m,
+    ...(options.fewShot
+      ? { fewShot: fewShotAccuracy(q.embeddings, q.dim, q.labels, { ...options.fewShot, ...distance }) }
+      : {}),
+    ...(options.verification
+      ? { verification: verification(q.embeddings, q.dim, q.labels, { ...options.verification, ...distance }) }
+      : {}),
     source,
     queryFile: (embeddings ?? images) as string,
     referenceFile: refFile ?? null,
     dim: q.dim,
+    ...(q.features ? { features: q.features } : {}),
     classes: q.classes.length ? q.classes : (r?.classes ?? []),
   };
 }

@@ -15,6 +15,8 @@ export interface DemoPreset {
   minePerClass: number;
   /** Rows of the retrieval grids (one query per class, first classes first). */
   gridRows: number;
+  /** "Digits it never saw": epochs of the model trained on 0–4, and few-shot episodes per setting. */
+  unseen: { epochs: number; episodes: number };
 }
 
 export const PRESETS: Record<'quick' | 'full', DemoPreset> = {
@@ -26,6 +28,7 @@ export const PRESETS: Record<'quick' | 'full', DemoPreset> = {
     epochs: 5,
     minePerClass: 50,
     gridRows: 10,
+    unseen: { epochs: 5, episodes: 200 },
   },
   full: {
     name: 'full',
@@ -35,5 +38,6 @@ export const PRESETS: Record<'quick' | 'full', DemoPreset> = {
     epochs: 10,
     minePerClass: 50,
     gridRows: 10,
+    unseen: { epochs: 10, episodes: 600 },
   },
 };

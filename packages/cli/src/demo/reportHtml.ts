@@ -24,7 +24,8 @@ export interface ReportContent {
   baselineName: string;
   /** Class index → name. */
   classNames: string[];
-  sections: { heading: string; text: string; figures: ReportFigure[] }[];
+  /** `html`: markup placed after the text (tables built by the report writer from numbers, never user input). */
+  sections: { heading: string; text: string; html?: string; figures: ReportFigure[] }[];
   /** Key/value facts about the run (sizes, timings, settings). */
   facts: [string, string][];
   /** The command that reproduces the run. */
@@ -86,7 +87,7 @@ export function reportHtml(c: ReportContent): string {
   const sections = c.sections
     .map(
       (s) =>
-        `<section><h2>${esc(s.heading)}</h2><p>${esc(s.text)}</p><div class="figs">${s.figures.map(figure).join('')}</div></section>`,
+        `<section><h2>${esc(s.heading)}</h2><p>${esc(s.text)}</p>${s.html ?? ''}<div class="figs">${s.figures.map(figure).join('')}</div></section>`,
     )
     .join('\n');
   const facts = c.facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('\n');

@@ -11,7 +11,8 @@ import { lineChart } from './lineChart.ts';
 import { svgToPng } from './renderPng.ts';
 import { type ReportFigure, referencedFiles, reportHtml } from './reportHtml.ts';
 import { type GridRow, retrievalGrid } from './retrievalGrid.ts';
-import { PALETTE } from './svg.ts';
+import { esc, PALETTE } from './svg.ts';
+import type { UnseenDigits } from './unseenDigits.ts';
 
 /** Per-epoch training curves. */
 export interface EpochPoint {
@@ -55,8 +56,31 @@ export interface DemoReportData {
   pairs: { before: PairDistances; after: PairDistances };
   grids: { trained: GridRow[]; baseline: GridRow[] };
   facts: [string, string][];
+  /** "Digits it never saw": trained on some classes, evaluated on the others. */
+  unseen?: UnseenDigits;
   /** Extra JSON fields for metrics.json (timings, sizes, settings). */
   extra: Record<string, unknown>;
+}
+
+const ci = (m: { mean: number; ci95: number }) => `${(100 * m.mean).toFixed(1)}% ± ${(100 * m.ci95).toFixed(1)}`;
+
+/** The unseen-classes table: few-shot accuracy (mean ± 95% CI) and retrieval, trained against raw pixels. */
+function unseenTable(u: UnseenDigits): string {
+  const rows: [string, (f: UnseenDigits['trained']) => string][] = [
+    ['5-way 1-shot, nearest support', (f) => ci(f.oneShot.nearestSupport)],
+    ['5-way 5-shot, nearest support', (f) => ci(f.fiveShot.nearestSupport)],
+    ['5-way 5-shot, nearest prototype', (f) => ci(f.fiveShot.nearestPrototype)],
+    ['Precision@1', (f) => `${(100 * f.retrieval.precisionAt1).toFixed(1)}%`],
+    ['MAP@R', (f) => `${(100 * f.retrieval.mapAtR).toFixed(1)}%`],
+  ];
+  const body = rows.map(
+    ([name, get]) => `<tr><th>${esc(name)}</th><td>${get(u.trained)}</td><td>${get(u.rawPixels)}</td></tr>`,
+  );
+  return `<table class="metrics">
+<thead><tr><th>digits ${esc(u.unseenClasses.join(', '))}, never trained on</th><th>trained on ${esc(u.seenClasses.join(', '))}</th><th>raw pixels</th></tr></thead>
+<tbody>
+${body.join('\n')}
+</tbody></table>`;
 }
 
 /** Files written by {@link writeReport}. */
@@ -192,6 +216,22 @@ export async function writeReport(dir: string, d: DemoReportData): Promise<Repor
   );
   await retrievalGrid(d.grids.baseline, path.join(dir, gridRaw.file), `Nearest neighbours: ${d.baselineName}`);
 
+  const unseenSections = [];
+  if (d.unseen) {
+    const u = d.unseen;
+    const f = fig(
+      'unseen-search.png',
+      'Unseen digits recognised from one example per class',
+      `tripletkit search --by-class against a gallery of one example of each digit ${u.unseenClasses.join(', ')}: each row is a query (blue, its digit → the predicted one) followed by the five examples, nearest first, with their distance. ${Math.round(100 * u.gridAccuracy)}% of these queries are recognised.`,
+    );
+    await retrievalGrid(u.grid, path.join(dir, f.file), 'One example per unseen digit: distance from each class');
+    unseenSections.push({
+      heading: 'Digits it never saw',
+      text: `A second model trained only on ${u.trainImages.toLocaleString('en-US')} digits ${u.seenClasses.join(', ')} (${u.epochs} epochs) embeds ${u.unseenImages.toLocaleString('en-US')} digits ${u.unseenClasses.join(', ')}. Few-shot episodes (${u.trained.oneShot.episodes} per setting, 15 queries per class) classify each query by its nearest support example or class centroid; figures are means with 95% confidence intervals, next to the same episodes on raw pixels.`,
+      html: unseenTable(u),
+      figures: [f],
+    });
+  }
   const html = reportHtml({
     title: d.title,
     intro: d.intro,
@@ -223,6 +263,7 @@ export async function writeReport(dir: string, d: DemoReportData): Promise<Repor
         text: 'The same held-out images, all pairs: how far apart same-class and different-class images are. Retrieval works when the two distributions separate.',
         figures: pairFigs,
       },
+      ...unseenSections,
     ],
   });
   const htmlFile = path.join(dir, 'report.html');
@@ -248,6 +289,35 @@ export async function writeReport(dir: string, d: DemoReportData): Promise<Repor
       before: { model: m.before.model, triplets: m.before.total },
       after: { model: m.after.model, triplets: m.after.total },
     },
+    ...(d.unseen
+      ? {
+          unseen: {
+            seenClasses: d.unseen.seenClasses,
+            unseenClasses: d.unseen.unseenClasses,
+            trainImages: d.unseen.trainImages,
+            unseenImages: d.unseen.unseenImages,
+            epochs: d.unseen.epochs,
+            gridAccuracy: d.unseen.gridAccuracy,
+            ...Object.fromEntries(
+              (['trained', 'rawPixels'] as const).map((k) => {
+                const f = d.unseen![k];
+                return [
+                  k,
+                  {
+                    oneShot: { nearestSupport: f.oneShot.nearestSupport, nearestPrototype: f.oneShot.nearestPrototype },
+                    fiveShot: {
+                      nearestSupport: f.fiveShot.nearestSupport,
+                      nearestPrototype: f.fiveShot.nearestPrototype,
+                    },
+                    precisionAt1: f.retrieval.precisionAt1,
+                    mapAtR: f.retrieval.mapAtR,
+                  },
+                ];
+              }),
+            ),
+          },
+        }
+      : {}),
     ...d.extra,
   };
   await writeAtomic(metricsFile, (tmp) => fs.writeFile(tmp, `${JSON.stringify(json, null, 2)}\n`));

@@ -27,6 +27,7 @@ import { openImages } from '@tripletkit/loader';
 import { loadNativeGemm } from '../backend/nativeGemm.ts';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
+import { backboneModel } from '../model/backboneModel.ts';
 import { modelInputShape } from '../model/encoders.ts';
 import { loadModel, type ModelMetadata } from '../model/modelIO.ts';
 
@@ -46,6 +47,8 @@ export interface EmbedImagesOptions {
   backend?: BackendChoice;
   /** Pixel normalisation when the model carries none (default x/255). */
   normalization?: Normalization;
+  /** `backbone`: the features before the projection head (see backboneModel), for classes never trained on. */
+  features?: 'embedding' | 'backbone';
   log?: (line: string) => void;
   /**
    * Embed only shard `index` of `count`: whole batches of `batchSize` rows, contiguous, so every row goes through
@@ -87,6 +90,7 @@ export async function embedImages(
   } else {
     m = model;
   }
+  if (options.features === 'backbone') m = backboneModel(m);
   const images = await openImages(imagesPath);
   try {
     const shape: [number, number, number] = [images.height, images.width, images.channels];

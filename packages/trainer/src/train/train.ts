@@ -281,6 +281,8 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
     normalization,
     encoder: encoderName,
     classes: trainSet.classes,
+    // The classes actually trained on (a split file lists them all): `--features auto` tells unseen ones by this.
+    trainedClasses: [...new Set(trainSet.labels)].sort((a, b) => a - b).map((l) => trainSet.classes[l] ?? String(l)),
     ...extra,
   });
   const config: StepConfig = {

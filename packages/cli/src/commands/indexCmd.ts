@@ -1,0 +1,58 @@
+import type { BackendChoice, BuildIndexResult, Features } from '@tripletkit/trainer';
+import { BACKEND_CHOICES, FEATURES } from '../choices.ts';
+import { defineCommand } from '../command.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const buildIndex: typeof import('@tripletkit/trainer').buildIndex = async (o) =>
+  (await import('@tripletkit/trainer')).buildIndex(o);
+
+interface IndexArgs {
+  model: string;
+  images: string[];
+  output: string;
+  backend: BackendChoice;
+  features: Features;
+  format: 'file' | 'stream';
+}
+
+/** `tripletkit index`: a gallery of images → a search index (embeddings, labels, paths, the model's identity). */
+export const indexCommand = defineCommand<IndexArgs, BuildIndexResult>({
+  command: 'index',
+  describe: 'Embed a gallery (images file, folder or files) with a model into a search index for tripletkit search',
+  options: {
+    model: { type: 'string', alias: 'm', demandOption: true, describe: 'Model folder, or a train --out folder' },
+    images: {
+      type: 'string',
+      array: true,
+      alias: 'i',
+      demandOption: true,
+      describe: 'Gallery: an images file, a folder (class subfolders = labels) or image files',
+    },
+    output: { type: 'string', alias: 'o', demandOption: true, describe: 'Index file to write (Arrow)' },
+    backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+    features: {
+      choices: FEATURES as unknown as string[],
+      default: 'auto',
+      describe: 'embedding, backbone (best on classes the model never saw), auto (backbone when none was trained on)',
+    },
+    format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
+  },
+  examples: [
+    ['tripletkit index --model runs/digits --images gallery.arrow -o gallery.idx.arrow', 'index an images file'],
+    ['tripletkit index -m runs/products -i photos/ -o products.idx.arrow', 'a folder of class subfolders'],
+  ],
+  run: (args) =>
+    buildIndex({
+      model: args.model,
+      images: args.images.length === 1 ? args.images[0] : args.images,
+      output: args.output,
+      backend: args.backend,
+      features: args.features,
+      format: args.format,
+    }),
+  summarize: (r) => [
+    `indexed ${r.rows} images (${r.classes.length} classes, ${r.dim}-d ${r.features}) → ${r.output} in ${r.seconds.toFixed(1)} s`,
+    `model ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…); queries get ${r.preprocessing.height}×${r.preprocessing.width}×${r.preprocessing.channels}, fit ${r.preprocessing.fit}`,
+    ...(r.skipped.length ? [`${r.skipped.length} bad files skipped`] : []),
+  ],
+});

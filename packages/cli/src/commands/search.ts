@@ -1,0 +1,75 @@
+import type { BackendChoice, SearchResult } from '@tripletkit/trainer';
+import { BACKEND_CHOICES } from '../choices.ts';
+import { defineCommand } from '../command.ts';
+
+// Imported when the command runs, so that `--help` and the other commands do not pay for it.
+const search: typeof import('@tripletkit/trainer').search = async (o) =>
+  (await import('@tripletkit/trainer')).search(o);
+
+interface SearchArgs {
+  index: string;
+  query: string[];
+  k: number;
+  byClass: boolean;
+  threshold?: number;
+  model?: string;
+  backend: BackendChoice;
+}
+
+const d = (x: number) => x.toFixed(4);
+
+/** `tripletkit search`: which known items (and classes) is this new image nearest to? */
+export const searchCommand = defineCommand<SearchArgs, SearchResult>({
+  command: 'search',
+  describe: 'Nearest gallery images of query images, and with --by-class the distance to every class',
+  options: {
+    index: { type: 'string', demandOption: true, describe: 'Index file (tripletkit index output)' },
+    query: {
+      type: 'string',
+      array: true,
+      alias: 'q',
+      demandOption: true,
+      describe: 'Query image files, a folder, or an images file; loaded exactly as the model expects',
+    },
+    k: { type: 'number', default: 5, describe: 'Nearest gallery items per query' },
+    'by-class': {
+      type: 'boolean',
+      default: false,
+      describe: 'Distance to every class (nearest member and centroid) and the predicted class',
+    },
+    threshold: { type: 'number', describe: 'With --by-class: predict "unknown" when the nearest class is farther' },
+    model: { type: 'string', describe: 'The model, if it moved since indexing (must be the same files)' },
+    backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+  },
+  examples: [
+    ['tripletkit search --index gallery.idx.arrow --query new.png -k 5', 'the 5 most similar gallery images'],
+    ['tripletkit search --index digits.idx.arrow -q unseen/ --by-class --threshold 0.9 --json', 'classify, or unknown'],
+  ],
+  run: (args) =>
+    search({
+      index: args.index,
+      query: args.query.length === 1 ? args.query[0] : args.query,
+      k: args.k,
+      byClass: args.byClass,
+      threshold: args.threshold,
+      model: args.model,
+      backend: args.backend,
+    }),
+  summarize: (r) => {
+    const lines: string[] = [];
+    for (const q of r.queries) {
+      lines.push(`${q.path}${q.class !== null ? ` (class ${q.class})` : ''}${q.predicted ? ` → ${q.predicted}` : ''}`);
+      for (const [i, n] of q.neighbors.entries()) lines.push(`  ${i + 1}. ${d(n.distance)}  ${n.class}  ${n.path}`);
+      if (q.classes) {
+        lines.push(`  by class (nearest member / centroid):`);
+        for (const c of q.classes) lines.push(`    ${c.class}: ${d(c.nearest)} / ${d(c.centroid)}  (${c.nearestPath})`);
+      }
+    }
+    lines.push(
+      '',
+      `${r.queries.length} queries against ${r.galleryRows} gallery images: ${Math.round(r.queriesPerSecond.search)} queries/s searching, ${r.queriesPerSecond.total.toFixed(1)} queries/s in all (loading, embedding)`,
+    );
+    if (r.skipped.length) lines.push(`${r.skipped.length} query files could not be read and were skipped`);
+    return lines;
+  },
+});

@@ -1,0 +1,2 @@
+export { holdOutClasses, parseClassList } from './selectClasses.ts';
+export { type SplitOptions, type SplitResult, splitImages } from './splitImages.ts';

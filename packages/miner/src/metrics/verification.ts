@@ -1,0 +1,118 @@
+import {
+  deriveSeed,
+  expectNonNegativeInteger,
+  expectOneOf,
+  expectPositiveInteger,
+  Rng,
+  TripletkitError,
+} from '@tripletkit/common';
+import { DISTANCE_KINDS, type DistanceKind } from '../distances/kind.ts';
+import { l2Normalize } from '../distances/l2Normalize.ts';
+import { checkEmbeddings, checkLabels, type Labels } from './checks.ts';
+import { type VerificationScores, verificationMetrics } from './verificationMetrics.ts';
+
+/** Options of {@link verification}. */
+export interface VerificationOptions {
+  /** Same-class pairs drawn, and as many different-class pairs. Default 10,000 each. */
+  pairs?: number;
+  seed?: number;
+  /** FAR at which TAR is reported. Default 1e-3. */
+  farTarget?: number;
+  /** `euclidean` (default) or `cosine` (scored as 1 − similarity, so smaller = closer everywhere). */
+  distance?: DistanceKind;
+  normalize?: boolean;
+}
+
+/** {@link verificationMetrics} of seeded same/different pairs, with how they were drawn. */
+export interface VerificationResult extends VerificationScores {
+  distance: DistanceKind;
+  seed: number;
+}
+
+/**
+ * Draws `pairs` same-class and `pairs` different-class row pairs (seeded; a pair never joins a row with itself): each
+ * same pair starts from a uniform row among classes with ≥ 2 rows, each different pair from a uniform row, and the
+ * partner is uniform among the allowed rows.
+ *
+ * @example
+ * const { a, b, same } = verificationPairs(labels, 1000, 0);
+ */
+export function verificationPairs(
+  labels: Int32Array,
+  pairs: number,
+  seed: number,
+): { a: Int32Array; b: Int32Array; same: boolean[] } {
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const r = byClass.get(labels[i]);
+    if (r) r.push(i);
+    else byClass.set(labels[i], [i]);
+  }
+  const withPair: number[] = [];
+  for (const rows of byClass.values()) if (rows.length >= 2) withPair.push(...rows);
+  if (withPair.length === 0 || byClass.size < 2) {
+    throw new TripletkitError(
+      'E_DATA',
+      `Verification needs two classes and a class with two rows; these ${labels.length} rows have ${byClass.size} classes.`,
+      { hint: 'Evaluate on a file with several images of several classes.' },
+    );
+  }
+  const rng = new Rng(deriveSeed(seed, 0x7e41));
+  const a = new Int32Array(2 * pairs);
+  const b = new Int32Array(2 * pairs);
+  const same: boolean[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const x = withPair[rng.int(withPair.length)];
+    const rows = byClass.get(labels[x]) as number[];
+    let y = rows[rng.int(rows.length - 1)];
+    if (y === x) y = rows[rows.length - 1]; // uniform over the other rows of the class
+    a[i] = x;
+    b[i] = y;
+    same.push(true);
+  }
+  for (let i = pairs; i < 2 * pairs; i++) {
+    const x = rng.int(labels.length);
+    let y = rng.int(labels.length);
+    while (labels[y] === labels[x]) y = rng.int(labels.length);
+    a[i] = x;
+    b[i] = y;
+    same.push(false);
+  }
+  return { a, b, same };
+}
+
+/**
+ * Face-verification style evaluation of embeddings: ROC AUC, EER and TAR at FAR 1e-3 (with their thresholds) on
+ * seeded same/different pairs.
+ *
+ * @example
+ * const v = verification(emb, 64, labels, { pairs: 10000, seed: 0 });
+ * console.log(v.rocAuc, v.eer, v.tarAtFar.tar, v.tarAtFar.threshold);
+ */
+export function verification(
+  embeddings: Float32Array,
+  dim: number,
+  labels: Labels,
+  options: VerificationOptions = {},
+): VerificationResult {
+  const rows = checkEmbeddings('embeddings', embeddings, dim);
+  const l = checkLabels('labels', labels, rows);
+  const pairs = expectPositiveInteger('pairs', options.pairs ?? 10_000);
+  const seed = expectNonNegativeInteger('seed', options.seed ?? 0);
+  const kind = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
+  const cosine = kind === 'cosine';
+  const x = cosine || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
+  const { a, b, same } = verificationPairs(l, pairs, seed);
+  const d = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    let s = 0;
+    const oa = a[i] * dim;
+    const ob = b[i] * dim;
+    for (let k = 0; k < dim; k++) {
+      if (cosine) s += x[oa + k] * x[ob + k];
+      else s += (x[oa + k] - x[ob + k]) ** 2;
+    }
+    d[i] = cosine ? 1 - s : kind === 'euclidean' ? Math.sqrt(s) : s;
+  }
+  return { ...verificationMetrics(d, same, options.farTarget ?? 1e-3), distance: kind, seed };
+}
