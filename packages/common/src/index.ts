@@ -11,6 +11,15 @@ export {
   utf8Data,
 } from './arrowColumns.ts';
 export { openArrowDataset } from './arrowDataset.ts';
+export {
+  BufferRegion,
+  FieldNode,
+  FileBlock,
+  Footer,
+  IpcMessage,
+  MetadataVersion,
+  RecordBatchHeader,
+} from './arrowIpc.ts';
 export { type ArrowSource, openArrow } from './arrowRead.ts';
 export {
   ArrowMessage,
@@ -39,8 +48,8 @@ export {
   loadAddon,
   nativeDisabledBy,
 } from './loadAddon.ts';
-export { partPath, resolveParts } from './parts.ts';
 export { lockFolder } from './lockFile.ts';
+export { partPath, resolveParts } from './parts.ts';
 export { createProgress, type Progress, type ProgressOption } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
 export { resolveShard, type Shard } from './shard.ts';

@@ -16,11 +16,11 @@ import {
   fixedSizeListData,
   float32ListType,
   int32Data,
+  int32Type,
   recordBatch,
   schemaOf,
   writeArrow,
 } from '@tripletkit/common';
-import { Int32 } from 'apache-arrow';
 import { benchData } from './miningData.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
     const bin = path.join(tmp, 'data.bin');
     fs.writeFileSync(bin, Buffer.concat([Buffer.from(emb.buffer), Buffer.from(labels.buffer)]));
     const embFile = path.join(tmp, 'emb.arrow');
-    const schema = schemaOf([field('embedding', float32ListType(CASE.dim)), field('label', new Int32())], {});
+    const schema = schemaOf([field('embedding', float32ListType(CASE.dim)), field('label', int32Type())], {});
     await writeArrow(embFile, schema, [recordBatch(schema, [fixedSizeListData(emb, CASE.dim), int32Data(labels)])]);
 
     const child = path.join(here, 'outputHeavyChild.ts');

@@ -7,10 +7,17 @@
  * for the same batches (test/tripletFileWriter.test.ts).
  */
 import fs from 'node:fs';
-import { type ArrowFormat, writeAtomic } from '@tripletkit/common';
-import { MetadataVersion } from 'apache-arrow';
-import { FileBlock, Footer } from 'apache-arrow/ipc/metadata/file';
-import { BufferRegion, FieldNode, Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
+import {
+  type ArrowFormat,
+  BufferRegion,
+  FieldNode,
+  FileBlock,
+  Footer,
+  IpcMessage as Message,
+  MetadataVersion,
+  RecordBatchHeader,
+  writeAtomic,
+} from '@tripletkit/common';
 import { allocTriplets, type PendingBlock } from '../core/pendingBlock.ts';
 import type { MinedTriplets } from '../core/types.ts';
 import { tripletSchema } from './writeTriplets.ts';
