@@ -278,6 +278,23 @@ try {
     `(b) @tripletkit/miner with apache-arrow ${result.arrow}, no compiler: kernel ${result.kernel.kernel}, ` +
       `${result.triplets} triplets identical to the repository's; in-memory mine() ${result.inMemory} triplets`,
   );
+  // (c) The second path: without the prebuilt binary the kernel is compiled from source by the package's install
+  // script (`npm rebuild` runs it) where a C compiler exists.
+  const minerDir = path.join(project, 'node_modules', '@tripletkit', 'miner');
+  if (spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0) {
+    rmSync(path.join(minerDir, 'prebuilds'), { recursive: true, force: true });
+    timed('npm rebuild @tripletkit/miner (compile from source)', () =>
+      run('npm', ['rebuild', '@tripletkit/miner', '--foreground-scripts'], { cwd: project, env }),
+    );
+    const probe = "import('@tripletkit/miner').then((m) => console.log(JSON.stringify(m.kernelInfo())))";
+    const compiled = JSON.parse(run(process.execPath, ['-e', probe], { cwd: project, env }));
+    if (!compiled.kernel.startsWith('native-') || !existsSync(path.join(minerDir, 'native', 'build'))) {
+      throw new Error(`after npm rebuild the kernel is ${JSON.stringify(compiled)}`);
+    }
+    log(`(c) without the prebuilt binary, npm rebuild compiled it: kernel ${compiled.kernel}`);
+  } else {
+    log('(c) skipped: no C compiler here to compile from source');
+  }
   const npmVersion = run('npm', ['--version']).trim();
   log(`node ${process.versions.node}, npm ${npmVersion}, verdaccio ${VERDACCIO}, tripletkit ${version}`);
   log(`passed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
