@@ -267,7 +267,15 @@ try {
   writeFileSync(path.join(project, 'mine.mjs'), projectScript);
   cpSync(path.join(a, 'emb.arrow'), path.join(project, 'emb.arrow'));
   const result = JSON.parse(run(path.join(bare, 'node'), ['mine.mjs'], { cwd: project, env: bareEnv }));
-  if (!result.kernel.kernel.startsWith('native-')) {
+  const hostCompiler = spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
+  const shipped = existsSync(path.join(project, 'node_modules', '@tripletkit', 'miner', 'prebuilds'));
+  if (!shipped && !hostCompiler) {
+    // Packed on a machine without a C compiler: no prebuilt binary could be made, so the fallback line is checked.
+    if (!/npm rebuild @tripletkit\/miner/.test(result.kernel.fallbackReason ?? '')) {
+      throw new Error(`no prebuilt binary and no advice: ${JSON.stringify(result.kernel)}`);
+    }
+    log('(b) native kernel not checked: this machine has no C compiler, so the tarball has no prebuilt binary');
+  } else if (!result.kernel.kernel.startsWith('native-')) {
     throw new Error(`kernelInfo() in the user project is ${JSON.stringify(result.kernel)}, not native`);
   }
   const repoTriplets = readFileSync(path.join(a, 'triplets.arrow'));
@@ -278,6 +286,25 @@ try {
     `(b) @tripletkit/miner with apache-arrow ${result.arrow}, no compiler: kernel ${result.kernel.kernel}, ` +
       `${result.triplets} triplets identical to the repository's; in-memory mine() ${result.inMemory} triplets`,
   );
+  // (c) The second path: without the prebuilt binary the kernel is compiled from source by the package's install
+  // script (`npm rebuild` runs it) where a C compiler exists.
+  const minerDir = path.join(project, 'node_modules', '@tripletkit', 'miner');
+  if (spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0) {
+    rmSync(path.join(minerDir, 'prebuilds'), { recursive: true, force: true });
+    const out = timed('npm rebuild @tripletkit/miner (compile from source)', () =>
+      run('npm', ['rebuild', '@tripletkit/miner', '--foreground-scripts'], { cwd: project, env }),
+    );
+    if (/Node headers \(node_api\.h\) not found/.test(out)) log('(c) this Node has no headers to compile against');
+    const probe = "import('@tripletkit/miner').then((m) => console.log(JSON.stringify(m.kernelInfo())))";
+    const compiled = JSON.parse(run(process.execPath, ['-e', probe], { cwd: project, env }));
+    const headers = !/Node headers \(node_api\.h\) not found/.test(out);
+    if (headers && (!compiled.kernel.startsWith('native-') || !existsSync(path.join(minerDir, 'native', 'build')))) {
+      throw new Error(`after npm rebuild the kernel is ${JSON.stringify(compiled)}`);
+    }
+    log(`(c) without the prebuilt binary, npm rebuild compiled it: kernel ${compiled.kernel}`);
+  } else {
+    log('(c) skipped: no C compiler here to compile from source');
+  }
   const npmVersion = run('npm', ['--version']).trim();
   log(`node ${process.versions.node}, npm ${npmVersion}, verdaccio ${VERDACCIO}, tripletkit ${version}`);
   log(`passed in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -97,7 +97,8 @@ test('tripletkit mine: bad input → one sentence on stderr, exit 1, no output f
   assert.equal(s.code, 2, 'a bad option value is a usage error');
   assert.match(s.stderr, /--shard/);
   const t = await runCli(['mine', '-e', at('emb.arrow'), '-s', 'all', '--tile-size', '0', '-o', at('never.arrow')]);
-  assert.match(t.stderr, /Expected positive integer for tileSize but received 0/);
+  assert.equal(t.code, 2);
+  assert.match(t.stderr, /Expected positive integer for --tile-size but received 0/); // the flag as typed
 });
 
 test('tripletkit mine --help lists the contract flags', async () => {
