@@ -1,3 +1,8 @@
 // `pnpm bench` for this package: prints its figures next to a peer measured in the same run.
-const mod = (await import('./throughput.ts')) as { run(): Promise<void> };
-await mod.run();
+//   bench/threeWay.ts      wasm+native vs tensorflow vs PyTorch, small-cnn 28² and resnet-small 64² RGB
+//   bench/fashionEpoch.ts  one epoch on 10k Fashion-MNIST, whole `tripletkit train` process vs PyTorch's
+//   bench/gpuCheck.ts      only when asked (`bench gpu-check`): the CUDA check for tfjs-node-gpu
+const only = process.argv[2];
+if (only === 'gpu-check') await ((await import('./gpuCheck.ts')) as { run(): Promise<void> }).run();
+if (!only || only === 'three-way') await ((await import('./threeWay.ts')) as { run(): Promise<void> }).run();
+if (!only || only === 'fashion') await ((await import('./fashionEpoch.ts')) as { run(): Promise<void> }).run();

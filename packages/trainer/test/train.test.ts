@@ -1,7 +1,7 @@
 /**
  * Training on a tiny real subset (500 MNIST digits, 200 for validation): online and offline modes learn (loss falls,
  * P@1 rises), every online strategy runs, resume and Ctrl-C continue bit-identically, models round-trip, bad input
- * is rejected with a clear error.
+ * is rejected with a clear error. Runs on wasm, and on tensorflow through trainTensorflow.test.ts.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -27,7 +27,8 @@ let data: { dir: string; train: string; val: string };
 const NORM = { mean: [0], std: [1] };
 
 before(async () => {
-  await selectBackend('auto');
+  // wasm by default; trainTensorflow.test.ts runs this whole file again on libtensorflow.
+  await selectBackend(process.env.TRIPLETKIT_TEST_BACKEND === 'tensorflow' ? 'tensorflow' : 'wasm');
   data = await mnistSplit();
 });
 
