@@ -1,6 +1,6 @@
 /**
  * The miner against PyTorch Metric Learning itself (TripletMarginMiner, BatchHardMiner) on the same float32 inputs:
- * the CONTRACTS promise "without caps, the output set equals PML's (up to floating-point ties at a boundary)".
+ * the promise of docs/formats.md ("Mining semantics") "without caps, the output set equals PML's (up to floating-point ties at a boundary)".
  * Distances are computed differently (our GEMM-style kernel vs torch.cdist), so a triplet may only differ when its
  * margin test sits within rounding of a boundary; every difference is checked to be such a case.
  */

@@ -1,5 +1,5 @@
 /**
- * Zero-copy builders and readers for the column types tripletkit's files use (../shared/CONTRACTS.md).
+ * Zero-copy builders and readers for the column types tripletkit's files use (docs/formats.md).
  */
 import {
   type Data,

@@ -1,5 +1,5 @@
 /**
- * Reading an images file (../shared/CONTRACTS.md) without loading it: metadata and row count up front, labels and
+ * Reading an images file (docs/formats.md) without loading it: metadata and row count up front, labels and
  * paths column by column, pixels of any rows by direct reads, and sequential batches for whole-file passes. Works on
  * the file and the stream format alike (both are indexed by their message headers on open).
  */

@@ -1,4 +1,4 @@
-/** The images file schema of ../shared/CONTRACTS.md. */
+/** The images file schema of docs/formats.md ("images"). */
 import { field, int32Type, type Schema, schemaOf, uint8ListType, utf8Type } from '@tripletkit/common';
 
 /**

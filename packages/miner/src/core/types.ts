@@ -1,5 +1,5 @@
 /**
- * The miner's public option and result types. Semantics are fixed by ../shared/CONTRACTS.md ("Mining semantics").
+ * The miner's public option and result types. Semantics are fixed by docs/formats.md ("Mining semantics").
  */
 import type { DistanceKind } from '../distances/index.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Reads an embeddings file (../shared/CONTRACTS.md "embeddings") into one row-major Float32Array and Int32 labels,
+ * Reads an embeddings file (docs/formats.md "embeddings") into one row-major Float32Array and Int32 labels,
  * accepting what other tools write: FixedSizeList / List / LargeList of Float32 or Float64, integer, integral float
  * or string labels (Utf8, LargeUtf8, Utf8View, dictionary), with or without tripletkit metadata.
  */

@@ -1,5 +1,5 @@
 /**
- * A writer for the triplets layout (../shared/CONTRACTS.md "triplets") that takes each record batch as a
+ * A writer for the triplets layout (docs/formats.md "triplets") that takes each record batch as a
  * {@link PendingBlock}: the batch's row count is known before its rows exist, so its header is written first and
  * its five columns are filled by positional writes, one small reused chunk at a time. A batch of any size costs a
  * few megabytes of memory and one pass. The framing is apache-arrow's own (its Message, Footer and FileBlock

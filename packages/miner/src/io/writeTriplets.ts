@@ -1,5 +1,5 @@
 /**
- * Writes mined triplets as an Arrow IPC file (../shared/CONTRACTS.md "triplets"), streamed batch by batch to a
+ * Writes mined triplets as an Arrow IPC file (docs/formats.md "triplets"), streamed batch by batch to a
  * temporary name and renamed when complete: a failed or interrupted run leaves no output file.
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * `embedImages()`: what `tripletkit embed` calls. Streams an images file through a model, batch by batch, into an
- * embeddings file (embedding FixedSizeList<Float32>[D], label Int32, path Utf8; CONTRACTS.md), atomically.
+ * embeddings file (embedding FixedSizeList<Float32>[D], label Int32, path Utf8; docs/formats.md), atomically.
  */
 
 import * as tf from '@tensorflow/tfjs-core';

@@ -28,7 +28,7 @@ export async function mnistSplit(train = 500, val = 200): Promise<{ dir: string;
   return { dir, train: t, val: v };
 }
 
-/** A triplets file per CONTRACTS.md. */
+/** A triplets file per docs/formats.md. */
 export async function writeTriplets(
   file: string,
   t: { anchors: Int32Array; positives: Int32Array; negatives: Int32Array; dAp?: Float32Array; dAn?: Float32Array },
