@@ -5,7 +5,14 @@
  */
 
 import type { RecordBatch, Schema } from '@tripletkit/common';
-import { fixedSizeListData, int32Data, invalidArgument, recordBatch, TripletkitError, utf8Data } from '@tripletkit/common';
+import {
+  fixedSizeListData,
+  int32Data,
+  invalidArgument,
+  recordBatch,
+  TripletkitError,
+  utf8Data,
+} from '@tripletkit/common';
 import type { DecodeInput } from '../decode/decodeOptions.ts';
 import { createDecodePool } from '../pool/createDecodePool.ts';
 import type { ResolvedSource } from '../sources/imageItem.ts';
