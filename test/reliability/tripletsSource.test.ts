@@ -12,8 +12,8 @@ import {
   float32ListType,
   int32Data,
   isTripletkitError,
-  recordBatch,
   Rng,
+  recordBatch,
   schemaOf,
   writeArrow,
 } from '../../packages/common/src/index.ts';

@@ -15,6 +15,7 @@ export { type ArrowFormat, type WriteArrowResult, writeArrow } from './arrowWrit
 export { forgetTemp, sweepStaleTemps, tempPathFor, trackTemp, writeAtomic } from './atomic.ts';
 export { type ErrorCode, fsError, isTripletkitError, TripletkitError } from './errors.ts';
 export { lockFolder } from './lockFile.ts';
+export { checkOutput, outputError } from './outputError.ts';
 export { createProgress, type Progress } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
 export {

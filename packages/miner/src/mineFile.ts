@@ -2,7 +2,7 @@
  * `tripletkit mine` as one library call: read an embeddings file (and optionally a reference file), mine with the
  * streaming core, write the triplets file atomically, and return a summary.
  */
-import { type ArrowFormat, createProgress, expectString, TripletkitError } from '@tripletkit/common';
+import { type ArrowFormat, checkOutput, createProgress, expectString, TripletkitError } from '@tripletkit/common';
 import type { MineOptions } from './core/types.ts';
 import { kernelInfo } from './distances/index.ts';
 import { readEmbeddings } from './io/readEmbeddings.ts';
@@ -57,6 +57,7 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   const start = performance.now();
   const embPath = expectString('embeddings', options.embeddings);
   const output = expectString('output', options.output);
+  await checkOutput(output, 'output file');
   const labelMap = new Map<string, number>();
   const cols = { embeddingColumn: options.embeddingColumn, labelColumn: options.labelColumn, labelMap };
   const emb = await readEmbeddings(embPath, cols);

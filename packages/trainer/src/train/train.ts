@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
+  checkOutput,
   createProgress,
   deriveSeed,
   expectNonNegativeInteger,
@@ -185,6 +186,7 @@ function checkShape(model: tfl.LayersModel, set: ImageSet, what: string): void {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const o = validate(options);
   // One run per --out folder: two would interleave train.jsonl and overwrite each other's checkpoints.
+  await checkOutput(options.out, '--out folder', 'folder');
   const release = await lockFolder(options.out, '--out folder', 'tripletkit train');
   try {
     return await trainLocked(options, o);
