@@ -320,6 +320,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
       let activeTotal = 0;
       let countTotal = 0;
       let images = 0;
+      let stepsRun = 0;
       const prepare = (step: number): StepInput[] =>
         plan[step].map((b, part) => {
           const pixels = gatherPixels(trainSet, b.rows);
@@ -375,9 +376,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
           throw new TripletkitError(
             'E_TRAINING',
             `The loss became ${loss} in epoch ${epoch + 1} at batch ${state.step}; training stopped.`,
-            {
-              hint: `The last good checkpoint is kept in ${ckDir}. Lower --learning-rate, check the images for corrupt values, and --resume or restart.`,
-            },
+            { hint: `${await keptCheckpoint(ckDir)} Lower --learning-rate, check the images for corrupt values.` },
           );
         }
         const params = vars.map((v) => Float32Array.from(v.dataSync()));
@@ -392,6 +391,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
         activeTotal += active;
         countTotal += count;
         images += stepImages;
+        stepsRun++;
         state.globalStep++;
         const entry: StepLog = {
           type: 'step',
@@ -413,7 +413,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
         throw new TripletkitError(
           'E_TRAINING',
           `The weights became non-finite (NaN/Infinity) in epoch ${epoch + 1}; training stopped.`,
-          { hint: `The last good checkpoint is kept in ${ckDir}. Lower --learning-rate and --resume or restart.` },
+          { hint: `${await keptCheckpoint(ckDir)} Lower --learning-rate.` },
         );
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -425,7 +425,8 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
       const entry: EpochLog = {
         type: 'epoch',
         epoch: epoch + 1,
-        loss: plan.length ? lossTotal / plan.length : 0,
+        // Averaged over the steps this run did (a resumed epoch's first steps were logged by the run before).
+        loss: stepsRun ? lossTotal / stepsRun : 0,
         activeFraction: countTotal ? activeTotal / countTotal : 0,
         imagesPerSecond: images / seconds,
         precisionAt1: p1,
@@ -457,6 +458,17 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
     bestPrecisionAt1: state.bestPrecisionAt1,
     imagesPerSecond: totalSeconds ? totalImages / totalSeconds : 0,
   };
+}
+
+/** The NaN hint names a checkpoint only when one exists (none does before the first epoch ends). */
+async function keptCheckpoint(ckDir: string): Promise<string> {
+  const exists = await fs.stat(path.join(ckDir, 'state.json')).then(
+    () => true,
+    () => false,
+  );
+  return exists
+    ? `The last good checkpoint is kept in ${ckDir}: --resume continues from it, or restart.`
+    : 'No checkpoint was saved yet (this happened in the first epoch): restart.';
 }
 
 function weightsFinite(model: tfl.LayersModel): boolean {
