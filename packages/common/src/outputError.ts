@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { tempPathFor } from './atomic.ts';
+import { forgetTemp, tempPathFor, trackTemp } from './atomic.ts';
 import { TripletkitError } from './errors.ts';
 
 const REASONS: Record<string, [string, string]> = {
@@ -59,12 +59,14 @@ export async function checkOutput(
     if (kind === 'folder' && st && !st.isDirectory()) throw Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' });
     await fs.mkdir(dir, { recursive: true });
     const probe = tempPathFor(kind === 'folder' ? path.join(dir, 'probe') : target);
+    trackTemp(probe); // a signal during the probe must not leave it behind
     const fh = await fs.open(probe, 'wx');
     try {
       await fh.write(Buffer.alloc(1)); // a full disk fails here, not at open
     } finally {
       await fh.close();
       await fs.rm(probe, { force: true });
+      forgetTemp(probe);
     }
   } catch (err) {
     throw outputError(err, target, what);
