@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fsError } from './errors.ts';
+import { outputError } from './outputError.ts';
 
 // Temp files still open; removed synchronously if the process exits (Ctrl-C → process.exit) before they are renamed.
 const pending = new Set<string>();
@@ -119,7 +119,7 @@ export async function writeAtomic<T>(target: string, write: (tmpPath: string) =>
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw fsError(err, dir, 'output folder');
+    throw outputError(err, target);
   }
   await sweepStaleTemps(dir);
   const tmp = tempPathFor(target);
@@ -143,7 +143,8 @@ export async function writeAtomic<T>(target: string, write: (tmpPath: string) =>
     return result;
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw err;
+    // Name the output, not the temp file: "Cannot write the output out.arrow: the disk is full (ENOSPC)."
+    throw outputError(err, target);
   } finally {
     forgetTemp(tmp);
   }

@@ -49,6 +49,7 @@ export {
   nativeDisabledBy,
 } from './loadAddon.ts';
 export { lockFolder } from './lockFile.ts';
+export { checkOutput, outputError } from './outputError.ts';
 export { partPath, resolveParts } from './parts.ts';
 export { createProgress, type Progress, type ProgressOption } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';

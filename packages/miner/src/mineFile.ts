@@ -4,6 +4,7 @@
  */
 import {
   type ArrowFormat,
+  checkOutput,
   createProgress,
   expectString,
   type ProgressOption,
@@ -63,6 +64,7 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   const start = performance.now();
   const embPath = expectString('embeddings', options.embeddings);
   const output = expectString('output', options.output);
+  await checkOutput(output, 'output file');
   const labelMap = new Map<string, number>();
   const cols = { embeddingColumn: options.embeddingColumn, labelColumn: options.labelColumn, labelMap };
   const emb = await readEmbeddings(embPath, cols);

@@ -130,7 +130,7 @@ test('negativesPerPair random (+ maxPerAnchor): subsets of the right size, repro
         const full = oracleMine(emb, dim, labels, { ...o, distance: 'euclidean', normalize: true });
         const perPair = new Map<string, number>();
         for (const t of full) perPair.set(`${t[0]},${t[1]}`, (perPair.get(`${t[0]},${t[1]}`) ?? 0) + 1);
-        const opts = { ...o, negativesPerPair: K, pick: 'random' as const, maxPerAnchor: M, seed };
+        const opts = { ...o, negativesPerPair: K, pick: 'random' as const, maxPerAnchor: M || undefined, seed };
         const got = tuples(mine(emb, dim, labels, { ...opts, tileSize: 4 }));
         assert.deepEqual(tuples(mine(emb, dim, labels, { ...opts, tileSize: 64 })), got);
         assert.ok(sortedCanonical(got));

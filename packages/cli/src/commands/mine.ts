@@ -61,7 +61,10 @@ export const mineCommand = defineCommand<MineArgs, MineCommandResult>({
       default: true,
       describe: 'L2-normalise embeddings first (PML default); --no-normalize',
     },
-    'max-per-anchor': { type: 'number', describe: 'Keep a seeded uniform sample of at most K triplets per anchor' },
+    'max-per-anchor': {
+      type: 'number',
+      describe: 'Keep a seeded uniform sample of at most K triplets per anchor (1–100000; leave out for no cap)',
+    },
     'negatives-per-pair': {
       type: 'number',
       describe: 'Keep at most K negatives per anchor-positive pair (FaceNet offline selection), see --pick',

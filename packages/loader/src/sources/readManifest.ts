@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fsError, TripletkitError } from '@tripletkit/common';
+import { parse } from 'csv-parse/sync';
 import pLimit from 'p-limit';
 import { classesOf } from './classesOf.ts';
 import type { ImageItem, ResolvedSource } from './imageItem.ts';
@@ -49,8 +50,22 @@ function manifestError(file: string, line: number, what: string, hint: string): 
 }
 
 function parseCsv(file: string, text: string): Row[] {
-  const lines = text.split(/\r?\n/);
-  const header = parseCsvLine(lines[0] ?? '').map((h) => h.trim().toLowerCase());
+  // csv-parse: RFC 4180 quoting, including newlines inside quoted fields; a UTF-8 BOM is dropped.
+  type Parsed = { record: string[]; info: { lines: number } };
+  let rowsIn: { record: string[]; line: number }[];
+  try {
+    const parsed = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+    rowsIn = (parsed as unknown as Parsed[]).map((r) => ({ record: r.record, line: r.info.lines }));
+  } catch (err) {
+    const line = (err as { lines?: number }).lines ?? 0;
+    throw manifestError(
+      file,
+      line,
+      `is not valid CSV (${(err as Error).message})`,
+      'Quote fields with "…" and double inner quotes ("").',
+    );
+  }
+  const header = (rowsIn[0]?.record ?? []).map((h) => h.trim().toLowerCase());
   const pi = header.indexOf('path');
   const li = header.indexOf('label');
   if (pi < 0 || li < 0) {
@@ -59,14 +74,14 @@ function parseCsv(file: string, text: string): Row[] {
     });
   }
   const rows: Row[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    const cells = parseCsvLine(lines[i]);
-    const p = cells[pi]?.trim() ?? '';
-    const l = cells[li]?.trim() ?? '';
-    if (!p) throw manifestError(file, i + 1, 'has an empty path', 'Give every row a path.');
-    if (!l) throw manifestError(file, i + 1, 'has an empty label', 'Give every row a label.');
-    rows.push({ line: i + 1, path: p, label: l });
+  for (const { record, line } of rowsIn.slice(1)) {
+    if (record.every((c) => c.trim() === '')) continue;
+    const p = record[pi] ?? '';
+    const l = record[li]?.trim() ?? '';
+    if (!p.trim()) throw manifestError(file, line, 'has an empty path', 'Give every row a path.');
+    if (!l) throw manifestError(file, line, 'has an empty label', 'Give every row a label.');
+    // Paths keep inner newlines and spaces (they are file names); only surrounding spaces of unquoted cells go.
+    rows.push({ line, path: p.includes('\n') ? p : p.trim(), label: l });
   }
   return rows;
 }

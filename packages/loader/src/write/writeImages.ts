@@ -3,7 +3,7 @@
  * run leaves no file, and an existing good file stays until the new one is whole).
  */
 import fs from 'node:fs/promises';
-import { type ArrowFormat, expectOneOf, writeArrow, writeAtomic } from '@tripletkit/common';
+import { type ArrowFormat, checkOutput, expectOneOf, writeArrow, writeAtomic } from '@tripletkit/common';
 import type { ImageSource, LoadOptions, LoadSummary } from '../types.ts';
 import { startLoad } from './startLoad.ts';
 
@@ -26,6 +26,9 @@ export async function writeImages(
   options: WriteImagesOptions = {},
 ): Promise<LoadSummary> {
   const format = expectOneOf('format', options.format ?? 'file', ['file', 'stream'] as const);
+  // Before decoding anything: an output that cannot be written should fail in a second, not after the whole run.
+  await checkOutput(target, 'output file');
+  if (options.errorsPath) await checkOutput(options.errorsPath, '--errors file');
   const load = await startLoad(source, options);
   const written = await writeArrow(target, load.schema, load.batches, { format });
   const { stats, options: o, source: src } = load;

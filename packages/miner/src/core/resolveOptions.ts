@@ -12,6 +12,23 @@ import { type MineOptions, type ResolvedOptions, STRATEGIES } from './types.ts';
 /** Default rows per anchor block / candidate tile: a 512×512 tile (1 MiB) keeps the kernel near its peak. */
 export const DEFAULT_TILE_SIZE = 512;
 
+/** Largest `maxPerAnchor`: the per-anchor sample buffers of one tile (512 × K × 12 bytes) stay under ~600 MB. */
+export const MAX_PER_ANCHOR = 100_000;
+
+/** Absent = no cap (0 internally); 0 is refused rather than silently meaning "no cap". */
+function maxPerAnchorOf(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PER_ANCHOR) {
+    invalidArgument(
+      'maxPerAnchor',
+      `an integer from 1 to ${MAX_PER_ANCHOR}`,
+      value,
+      'Leave it out for no cap; otherwise give the number of triplets to keep per anchor.',
+    );
+  }
+  return value;
+}
+
 /**
  * Validates the user's options once, at the public boundary, and fills in PML's defaults.
  *
@@ -35,7 +52,7 @@ export function resolveOptions(options: MineOptions): ResolvedOptions {
     margin: expectNumber('margin', options.margin ?? 0.2),
     distance: expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS),
     normalize: expectBoolean('normalize', options.normalize ?? true),
-    maxPerAnchor: expectNonNegativeInteger('maxPerAnchor', options.maxPerAnchor ?? 0),
+    maxPerAnchor: maxPerAnchorOf(options.maxPerAnchor),
     negativesPerPair,
     pick: expectOneOf('pick', options.pick ?? 'hardest', ['hardest', 'random'] as const),
     seed: expectNonNegativeInteger('seed', options.seed ?? 0),

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { fsError, TripletkitError, writeAtomic } from '@tripletkit/common';
+import { fsError, TripletkitError, tempPathFor, writeAtomic } from '@tripletkit/common';
 import { loadModel, type ModelMetadata, saveModel } from '../model/modelIO.ts';
 import type { Adam } from './adam.ts';
 
@@ -46,7 +46,16 @@ export async function saveCheckpoint(
     buf.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), o);
     o += d.byteLength;
   }
-  await writeAtomic(dir, async (tmp) => {
+  // Each checkpoint is a new generation folder (<out>/checkpoints/000007), complete and fsynced before it gets its
+  // name; then the <out>/checkpoint symbolic link is swapped to it with one atomic rename. A kill at any moment leaves
+  // the previous checkpoint, or the new one, whole.
+  const gens = generationsDir(dir);
+  await fs.mkdir(gens, { recursive: true });
+  let n = (await generations(gens))[0] ?? 0;
+  const legacy = await fs.lstat(dir).catch(() => undefined);
+  if (legacy?.isDirectory()) await fs.rename(dir, path.join(gens, genName(++n))); // a checkpoint/ folder of old
+  const name = genName(n + 1);
+  await writeAtomic(path.join(gens, name), async (tmp) => {
     await saveModel(model, path.join(tmp, 'model'), metadata);
     await fs.writeFile(path.join(tmp, 'optimizer.json'), JSON.stringify(specs));
     await fs.writeFile(path.join(tmp, 'optimizer.bin'), buf);
@@ -58,7 +67,49 @@ export async function saveCheckpoint(
       await fs.writeFile(path.join(tmp, 'triplets.bin'), new Uint8Array(t.buffer));
     }
     await fs.writeFile(path.join(tmp, 'state.json'), JSON.stringify(state, null, 1));
+    await fsyncTree(tmp);
   });
+  await fsyncPath(gens);
+  const link = tempPathFor(dir);
+  await fs.symlink(path.join(path.basename(gens), name), link);
+  await fs.rename(link, dir);
+  await fsyncPath(path.dirname(dir));
+  // Keep the previous generation too (one step back); older ones go.
+  for (const old of (await generations(gens)).slice(2)) {
+    await fs.rm(path.join(gens, genName(old)), { recursive: true, force: true });
+  }
+}
+
+/** `<out>/checkpoints` for `<out>/checkpoint`. */
+const generationsDir = (dir: string) => `${dir}s`;
+const genName = (n: number) => String(n).padStart(6, '0');
+
+/** Generation numbers present (complete ones: temp names never match), newest first. */
+async function generations(gens: string): Promise<number[]> {
+  const names = await fs.readdir(gens).catch(() => [] as string[]);
+  return names
+    .filter((n) => /^\d{6,}$/.test(n))
+    .map(Number)
+    .sort((a, b) => b - a);
+}
+
+async function fsyncPath(p: string): Promise<void> {
+  const fh = await fs.open(p, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** fsync every file and folder under `dir`, so a power cut after the rename cannot leave empty files behind it. */
+async function fsyncTree(dir: string): Promise<void> {
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await fsyncTree(p);
+    else await fsyncPath(p);
+  }
+  await fsyncPath(dir);
 }
 
 /** A checkpoint read back. */
@@ -75,6 +126,22 @@ export interface Checkpoint {
  * const ck = await loadCheckpoint('run/checkpoint');
  */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
+  // The newest complete generation, whatever the link says (a kill may have come between the two steps).
+  for (const n of await generations(generationsDir(dir))) {
+    const gen = path.join(generationsDir(dir), genName(n));
+    const ok = await fs
+      .readFile(path.join(gen, 'state.json'), 'utf8')
+      .then((t) => {
+        JSON.parse(t);
+        return true;
+      })
+      .catch(() => false);
+    if (ok) return loadFrom(gen);
+  }
+  return loadFrom(dir);
+}
+
+async function loadFrom(dir: string): Promise<Checkpoint> {
   let state: TrainState;
   try {
     state = JSON.parse(await fs.readFile(path.join(dir, 'state.json'), 'utf8'));

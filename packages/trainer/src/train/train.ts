@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
+  checkOutput,
   createProgress,
   deriveSeed,
   expectNonNegativeInteger,
@@ -188,6 +189,7 @@ function checkShape(model: tfl.LayersModel, set: ImageSet, what: string): void {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const o = validate(options);
   // One run per --out folder: two would interleave train.jsonl and overwrite each other's checkpoints.
+  await checkOutput(options.out, '--out folder', 'folder');
   const release = await lockFolder(options.out, '--out folder', 'tripletkit train');
   try {
     return await trainLocked(options, o);
@@ -337,6 +339,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
       let activeTotal = 0;
       let countTotal = 0;
       let images = 0;
+      let stepsRun = 0;
       const prepare = (step: number): StepInput[] =>
         plan[step].map((b, part) => {
           const pixels = gatherPixels(trainSet, b.rows);
@@ -397,9 +400,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
           throw new TripletkitError(
             'E_TRAINING',
             `The loss became ${loss} in epoch ${epoch + 1} at batch ${state.step}; training stopped.`,
-            {
-              hint: `The last good checkpoint is kept in ${ckDir}. Lower --learning-rate, check the images for corrupt values, and --resume or restart.`,
-            },
+            { hint: `${await keptCheckpoint(ckDir)} Lower --learning-rate, check the images for corrupt values.` },
           );
         }
         if (gradTensors) {
@@ -419,6 +420,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
         activeTotal += active;
         countTotal += count;
         images += stepImages;
+        stepsRun++;
         state.globalStep++;
         const entry: StepLog = {
           type: 'step',
@@ -440,7 +442,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
         throw new TripletkitError(
           'E_TRAINING',
           `The weights became non-finite (NaN/Infinity) in epoch ${epoch + 1}; training stopped.`,
-          { hint: `The last good checkpoint is kept in ${ckDir}. Lower --learning-rate and --resume or restart.` },
+          { hint: `${await keptCheckpoint(ckDir)} Lower --learning-rate.` },
         );
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -452,7 +454,8 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
       const entry: EpochLog = {
         type: 'epoch',
         epoch: epoch + 1,
-        loss: plan.length ? lossTotal / plan.length : 0,
+        // Averaged over the steps this run did (a resumed epoch's first steps were logged by the run before).
+        loss: stepsRun ? lossTotal / stepsRun : 0,
         activeFraction: countTotal ? activeTotal / countTotal : 0,
         imagesPerSecond: images / seconds,
         precisionAt1: p1,
@@ -487,6 +490,17 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
     bestPrecisionAt1: state.bestPrecisionAt1,
     imagesPerSecond: totalSeconds ? totalImages / totalSeconds : 0,
   };
+}
+
+/** The NaN hint names a checkpoint only when one exists (none does before the first epoch ends). */
+async function keptCheckpoint(ckDir: string): Promise<string> {
+  const exists = await fs.stat(path.join(ckDir, 'state.json')).then(
+    () => true,
+    () => false,
+  );
+  return exists
+    ? `The last good checkpoint is kept in ${ckDir}: --resume continues from it, or restart.`
+    : 'No checkpoint was saved yet (this happened in the first epoch): restart.';
 }
 
 function weightsFinite(model: tfl.LayersModel): boolean {
