@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm tensorflow:install [--gpu] [--force] [--check]`: makes the trainer's `--backend tensorflow` work by installing
+ * `pnpm tensorflow:install [--gpu] [--force] [--check] [--offline]`: makes the trainer's `--backend tensorflow` work by installing
  * @tensorflow/tfjs-node (or, with --gpu, @tensorflow/tfjs-node-gpu) 4.22.0 into `<repo>/.tensorflow/` (git-ignored).
  *
  * Why a separate folder: the native packages run an install script that downloads libtensorflow, so they can never be
@@ -11,7 +11,9 @@
  * How (CPU): where libtensorflow can be downloaded, the package's own install (npm, install scripts on). Otherwise the
  * C library and headers come from a local TensorFlow Python wheel ($TF_WHEEL, else the newest one found in the usual
  * wheel folders) and the binding is compiled with node-gyp (bundled with npm) against Node's headers — no network
- * beyond the npm registry. Linux x86_64 only for the wheel route.
+ * beyond the npm registry. Linux x86_64 only for the wheel route. `--offline`, or an explicit $TF_WHEEL, skips the
+ * download (and its reachability probe) and goes straight to the wheel: what CI uses, so it contacts no host but the
+ * npm registry.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const gpu = args.has('--gpu');
 const force = args.has('--force');
+const offline = args.has('--offline') || Boolean(process.env.TF_WHEEL);
 const pkg = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
 const prefix = path.resolve(process.env.TRIPLETKIT_TENSORFLOW_DIR ?? path.join(root, '.tensorflow'));
 const pkgDir = path.join(prefix, 'node_modules', ...pkg.split('/'));
@@ -43,9 +46,9 @@ function run(cmd, argv, options = {}) {
 }
 
 for (const a of args) {
-  if (!['--gpu', '--force', '--check'].includes(a)) {
+  if (!['--gpu', '--force', '--check', '--offline'].includes(a)) {
     console.error(
-      `tensorflow:install: unknown option ${a}. Usage: pnpm tensorflow:install [--gpu] [--force] [--check]`,
+      `tensorflow:install: unknown option ${a}. Usage: pnpm tensorflow:install [--gpu] [--force] [--check] [--offline]`,
     );
     process.exit(2);
   }
@@ -324,7 +327,9 @@ async function main() {
     report('already installed');
     return;
   }
-  const probe = await downloadReachable();
+  const probe = offline
+    ? { ok: false, url: 'the download', why: process.env.TF_WHEEL ? 'TF_WHEEL is set' : '--offline' }
+    : await downloadReachable();
   if (probe.ok) {
     say(`libtensorflow can be downloaded (${probe.url}): normal install.`);
     if (force) fs.rmSync(pkgDir, { recursive: true, force: true });
@@ -334,6 +339,8 @@ async function main() {
     }
     if (gpu) fail(`the normal install of ${pkg} failed (its output is above).`);
     say('the normal install failed; trying a local TensorFlow wheel instead.');
+  } else if (offline) {
+    say(`no download (${probe.why}): building from a local TensorFlow wheel.`);
   } else {
     say(`libtensorflow cannot be downloaded from ${probe.url} (${probe.why}).`);
   }
