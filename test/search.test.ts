@@ -130,7 +130,7 @@ test('tripletkit index + search: k nearest and per-class distances equal brute f
     'search',
     '--index',
     idx,
-    '-q',
+    '--query',
     path.join(dir, 'copy-5.png'),
     path.join(dir, 'copy-6.png'),
     '-k',
@@ -155,7 +155,7 @@ test('tripletkit index + search: k nearest and per-class distances equal brute f
 
   // A changed model is refused.
   await fs.appendFile(path.join(dir, 'model', 'weights.bin'), Buffer.alloc(4));
-  const stale = await runCli(['search', '--index', idx, '-q', path.join(dir, 'copy-5.png'), '--backend', 'cpu']);
+  const stale = await runCli(['search', '--index', idx, '--query', path.join(dir, 'copy-5.png'), '--backend', 'cpu']);
   assert.notEqual(stale.code, 0);
   assert.match(stale.stderr, /is not the one .* was built with/);
 });

@@ -75,7 +75,7 @@ test('--max-per-anchor 1e12 and 0 are usage errors (exit 2)', async () => {
   for (const k of ['1e12', '0']) {
     const r = await runCli(['mine', '-e', e, '-s', 'all', '--max-per-anchor', k, '-o', path.join(dir, 'm.arrow')]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /Expected an integer from 1 to 100000 for maxPerAnchor but received/);
+    assert.match(r.stderr, /Expected an integer from 1 to 100000 for --max-per-anchor but received/);
     assert.doesNotMatch(r.stderr, /unexpected/);
   }
 });

@@ -27,7 +27,7 @@ export const searchCommand = defineCommand<SearchArgs, SearchResult>({
     query: {
       type: 'string',
       array: true,
-      alias: 'q',
+      // no -q: that is the global --quiet
       demandOption: true,
       describe: 'Query image files, a folder, or an images file; loaded exactly as the model expects',
     },
