@@ -4,7 +4,9 @@
  * `NAME-part-iiiii-of-nnnnn.arrow`, so one command line serves every task of an array job; the line saying which
  * scheduler was used goes to stderr.
  */
-import { partPath, resolveShard, type Shard } from '@tripletkit/common';
+// The light subpaths, not the package index (which loads apache-arrow): --help must stay fast.
+import { partPath } from '@tripletkit/common/parts';
+import { resolveShard, type Shard } from '@tripletkit/common/shard';
 import type { Options } from 'yargs';
 
 /** The two options, for a command's `options`. */
