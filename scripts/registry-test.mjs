@@ -69,7 +69,9 @@ function freePort() {
   });
 }
 
-const upstream = run('npm', ['config', 'get', 'registry']).trim() || 'https://registry.npmjs.org/';
+// The machine's configured registry is the uplink (npm always has one configured; its built-in default included).
+const upstream = run('npm', ['config', 'get', 'registry']).trim();
+if (!upstream) throw new Error('`npm config get registry` printed nothing: configure the npm registry first.');
 
 function installVerdaccio() {
   const bin = path.join(cache, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
