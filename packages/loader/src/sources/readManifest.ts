@@ -5,9 +5,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fsError, TripletkitError } from '@tripletkit/common';
-import { parse } from 'csv-parse/sync';
 import pLimit from 'p-limit';
 import { classesOf } from './classesOf.ts';
+import { csvRecords } from './csvRecords.ts';
 import type { ImageItem, ResolvedSource } from './imageItem.ts';
 
 /**
@@ -50,21 +50,7 @@ function manifestError(file: string, line: number, what: string, hint: string): 
 }
 
 function parseCsv(file: string, text: string): Row[] {
-  // csv-parse: RFC 4180 quoting, including newlines inside quoted fields; a UTF-8 BOM is dropped.
-  type Parsed = { record: string[]; info: { lines: number } };
-  let rowsIn: { record: string[]; line: number }[];
-  try {
-    const parsed = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
-    rowsIn = (parsed as unknown as Parsed[]).map((r) => ({ record: r.record, line: r.info.lines }));
-  } catch (err) {
-    const line = (err as { lines?: number }).lines ?? 0;
-    throw manifestError(
-      file,
-      line,
-      `is not valid CSV (${(err as Error).message})`,
-      'Quote fields with "…" and double inner quotes ("").',
-    );
-  }
+  const rowsIn = csvRecords(text, `the manifest ${file}`);
   const header = (rowsIn[0]?.record ?? []).map((h) => h.trim().toLowerCase());
   const pi = header.indexOf('path');
   const li = header.indexOf('label');

@@ -7,8 +7,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fsError, TripletkitError } from '@tripletkit/common';
+import { csvRecords } from './csvRecords.ts';
 import type { ImageItem, ResolvedSource } from './imageItem.ts';
-import { parseCsvLine } from './readManifest.ts';
 
 interface Pair {
   line: number;
@@ -21,10 +21,10 @@ function pairsError(file: string, line: number, what: string, hint: string): Tri
 }
 
 function parse(file: string, text: string): Pair[] {
-  const lines = text.split(/\r?\n/);
   const pairs: Pair[] = [];
   if (path.extname(file).toLowerCase() === '.csv') {
-    const header = parseCsvLine(lines[0]).map((h) => h.trim().toLowerCase());
+    const [head, ...rows] = csvRecords(text, `the pairs manifest ${file}`);
+    const header = (head?.record ?? []).map((h) => h.trim().toLowerCase());
     const a = header.indexOf('anchor');
     const p = header.indexOf('positive');
     if (a < 0 || p < 0) {
@@ -32,17 +32,17 @@ function parse(file: string, text: string): Pair[] {
         hint: 'Start the CSV with a header line such as: anchor,positive',
       });
     }
-    for (let i = 1; i < lines.length; i++) {
-      if (lines[i].trim() === '') continue;
-      const cells = parseCsvLine(lines[i]);
-      const anchor = cells[a]?.trim() ?? '';
-      const positive = cells[p]?.trim() ?? '';
+    for (const { record, line } of rows) {
+      if (record.every((c) => c.trim() === '')) continue;
+      const anchor = record[a]?.trim() ?? '';
+      const positive = record[p]?.trim() ?? '';
       if (!anchor || !positive) {
-        throw pairsError(file, i + 1, 'lacks an anchor or a positive path', 'Give two image paths on every row.');
+        throw pairsError(file, line, 'lacks an anchor or a positive path', 'Give two image paths on every row.');
       }
-      pairs.push({ line: i + 1, anchor, positive });
+      pairs.push({ line, anchor, positive });
     }
   } else {
+    const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
       if (lines[i].trim() === '') continue;
       let o: { anchor?: unknown; positive?: unknown };
