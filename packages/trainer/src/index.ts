@@ -1,5 +1,5 @@
+export { registerWasmTrainingKernels } from './backend/kernels/register.ts';
 export { BACKEND_CHOICES, type BackendChoice, type BackendInfo, selectBackend } from './backend/selectBackend.ts';
-export { registerWasmTrainingKernels } from './backend/wasmKernels.ts';
 export { gatherPixels, type ImageSet, IN_MEMORY_MAX_BYTES, pixelRange, readImageSet } from './data/imageSet.ts';
 export { type Augmentation, augmentPixels, type Normalization, pixelsToTensor } from './data/pixels.ts';
 export { readTriplets, type TripletList } from './data/tripletsFile.ts';

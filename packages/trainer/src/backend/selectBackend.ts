@@ -12,8 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectOneOf, TripletkitError } from '@tripletkit/common';
+import { registerWasmTrainingKernels } from './kernels/register.ts';
 import { loadNativeGemm } from './nativeGemm.ts';
-import { registerWasmTrainingKernels } from './wasmKernels.ts';
 
 /** What `--backend` accepts. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
