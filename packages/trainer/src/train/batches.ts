@@ -22,29 +22,11 @@ export interface PlannedBatch {
 export function offlineEpoch(triplets: TripletList, batchSize: number, seed: number, epoch: number): PlannedBatch[] {
   const n = triplets.anchors.length;
   const order = new Rng(deriveSeed(seed, epoch, 1)).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+  const cols = [triplets.anchors, triplets.positives, triplets.negatives];
   const out: PlannedBatch[] = [];
   for (let s = 0; s < n; s += batchSize) {
     const idx = order.subarray(s, Math.min(n, s + batchSize));
-    const local = new Map<number, number>();
-    const rows: number[] = [];
-    const at = (r: number) => {
-      let i = local.get(r);
-      if (i === undefined) {
-        i = rows.length;
-        local.set(r, i);
-        rows.push(r);
-      }
-      return i;
-    };
-    const a = new Int32Array(idx.length);
-    const p = new Int32Array(idx.length);
-    const ng = new Int32Array(idx.length);
-    for (let i = 0; i < idx.length; i++) {
-      a[i] = at(triplets.anchors[idx[i]]);
-      p[i] = at(triplets.positives[idx[i]]);
-      ng[i] = at(triplets.negatives[idx[i]]);
-    }
-    out.push({ rows: Int32Array.from(rows), triplets: { anchors: a, positives: p, negatives: ng } });
+    out.push(compactBatch(idx.length, (i, k) => cols[k][idx[i]]));
   }
   return out;
 }
@@ -68,32 +50,36 @@ export function splitOffline(batch: PlannedBatch, parts: number): PlannedBatch[]
   const t = batch.triplets;
   if (!t || parts <= 1) return [batch];
   const n = t.anchors.length;
+  const cols = [t.anchors, t.positives, t.negatives];
   const out: PlannedBatch[] = [];
   for (let w = 0; w < parts; w++) {
     const from = Math.floor((w * n) / parts);
     const to = Math.floor(((w + 1) * n) / parts);
     if (to === from) continue;
-    const local = new Map<number, number>();
-    const rows: number[] = [];
-    const at = (i: number) => {
-      const r = batch.rows[i];
+    out.push(compactBatch(to - from, (i, k) => batch.rows[cols[k][from + i]]));
+  }
+  return out;
+}
+
+/**
+ * One offline batch of `n` triplets, `rowOf(i, k)` giving the training-set row of triplet i's anchor (k 0), positive
+ * (1) or negative (2): its distinct rows in first-use order and the triplets as indices into them.
+ */
+function compactBatch(n: number, rowOf: (i: number, k: number) => number): PlannedBatch {
+  const local = new Map<number, number>();
+  const rows: number[] = [];
+  const t = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 3; k++) {
+      const r = rowOf(i, k);
       let j = local.get(r);
       if (j === undefined) {
         j = rows.length;
         local.set(r, j);
         rows.push(r);
       }
-      return j;
-    };
-    const a = new Int32Array(to - from);
-    const p = new Int32Array(to - from);
-    const ng = new Int32Array(to - from);
-    for (let i = from; i < to; i++) {
-      a[i - from] = at(t.anchors[i]);
-      p[i - from] = at(t.positives[i]);
-      ng[i - from] = at(t.negatives[i]);
+      t[k][i] = j;
     }
-    out.push({ rows: Int32Array.from(rows), triplets: { anchors: a, positives: p, negatives: ng } });
   }
-  return out;
+  return { rows: Int32Array.from(rows), triplets: { anchors: t[0], positives: t[1], negatives: t[2] } };
 }
