@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectOneOf, TripletkitError } from '@tripletkit/common';
+import { chooseAuto } from './autoBackend.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
 import { loadNativeGemm } from './nativeGemm.ts';
 
@@ -25,8 +26,19 @@ export interface BackendInfo {
   name: 'tensorflow' | 'wasm' | 'cpu';
   /** The npm package that provides it. */
   package: string;
-  /** One line for the user, e.g. "backend: wasm (SIMD, 1 thread per worker)". */
+  /** One line for the user, e.g. "backend: wasm (SIMD, 1 thread per worker)"; with `auto`, why it was chosen. */
   description: string;
+  /** With `auto`: why this backend was chosen (the evidence), else undefined. */
+  reason?: string;
+}
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /**
+   * The encoder about to be trained or run (a built-in name, or `custom` for a user's model): `auto` picks the CPU
+   * backend measured faster for it. Unknown: wasm + native kernels.
+   */
+  encoder?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -110,54 +122,124 @@ function notInstalled(reasons: string[]): TripletkitError {
   );
 }
 
+/** Whether `pkg` can be found (next to the trainer or in a `.tensorflow/` folder) without loading it. */
+function findable(pkg: string): boolean {
+  try {
+    require.resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return tensorflowInstallDirs().some((dir) => fs.existsSync(path.join(dir, 'node_modules', pkg, 'package.json')));
+  }
+}
+
+/** Starts libtensorflow from the first native package that loads; the reasons each failed otherwise. */
+async function startTensorflow(): Promise<BackendInfo | string[]> {
+  const reasons: string[] = [];
+  for (const pkg of NATIVE) {
+    const failed = await tryNative(pkg);
+    if (failed === undefined) {
+      await tf.setBackend('tensorflow');
+      const device = usingGpu() ? 'CUDA' : 'CPU';
+      return {
+        name: 'tensorflow',
+        package: pkg,
+        description: `tensorflow (${pkg}, libtensorflow ${libtensorflowVersion()}, ${device})`,
+      };
+    }
+    reasons.push(failed);
+  }
+  return reasons;
+}
+
+async function startWasm(): Promise<BackendInfo> {
+  await useWasm();
+  const native = loadNativeGemm();
+  const conv = native.addon
+    ? `native ${native.addon.info().isa} convolutions`
+    : `wasm convolutions; native addon ${native.reason}`;
+  return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', description: `wasm (XNNPACK SIMD, ${conv})` };
+}
+
+async function startCpu(): Promise<BackendInfo> {
+  await useCpu();
+  return { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', description: 'cpu (plain JavaScript, slow)' };
+}
+
 /**
- * Activates a backend: `auto` tries tfjs-node-gpu, then tfjs-node, then wasm (with the training kernels wasm lacks
- * registered), then cpu. Idempotent for the same choice.
+ * `auto`: tfjs-node-gpu on a CUDA device; else the CPU backend measured faster for the encoder (autoBackend.ts),
+ * falling back along its order when one fails to start. The reason goes into the description.
+ */
+async function selectAuto(options: SelectBackendOptions): Promise<BackendInfo> {
+  let cuda = false;
+  let tensorflowLoaded = false;
+  // Only the GPU package is loaded to look for a device; the CPU one is loaded only if chosen.
+  if (findable(NATIVE[0]) && (await tryNative(NATIVE[0])) === undefined) {
+    tensorflowLoaded = true;
+    await tf.setBackend('tensorflow');
+    cuda = usingGpu();
+  }
+  const { order, reason } = chooseAuto({
+    cuda,
+    tensorflow: tensorflowLoaded || NATIVE.some(findable),
+    nativeKernels: loadNativeGemm().addon !== undefined,
+    encoder: options.encoder,
+  });
+  const failures: string[] = [];
+  for (const name of order) {
+    try {
+      const started =
+        name === 'tensorflow' ? await startTensorflow() : name === 'wasm' ? await startWasm() : await startCpu();
+      if (Array.isArray(started)) {
+        failures.push(`tensorflow failed to start (${started.join('; ')})`);
+        continue;
+      }
+      const why = [reason, ...failures].join('; ');
+      return { ...started, description: `${started.description} — auto: ${why}`, reason: why };
+    } catch (err) {
+      failures.push(`${name} failed to start (${(err as Error).message})`);
+    }
+  }
+  throw new TripletkitError('E_BACKEND', `No backend could start: ${failures.join('; ')}.`, {
+    hint: 'Reinstall tripletkit (its @tensorflow/tfjs-backend-wasm and -cpu dependencies).',
+  });
+}
+
+/**
+ * Activates a backend. `auto` chooses by evidence (autoBackend.ts): tfjs-node-gpu when libtensorflow reports a
+ * CUDA device, else the CPU backend the three-way benchmark measured faster for `options.encoder`; wasm gets the
+ * training kernels it lacks registered. Idempotent for the same choice (the first `auto` decides for the process).
  *
  * @example
- * const b = await selectBackend('auto');
+ * const b = await selectBackend('auto', { encoder: 'small-cnn' });
  * console.error(`backend: ${b.description}`);
  */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+export async function selectBackend(
+  choice: BackendChoice = 'auto',
+  options: SelectBackendOptions = {},
+): Promise<BackendInfo> {
   expectOneOf('backend', choice, BACKEND_CHOICES);
   if (current && (choice === 'auto' || choice === current.name)) return current;
-  if (choice === 'tensorflow' || choice === 'auto') {
-    const reasons: string[] = [];
-    for (const pkg of NATIVE) {
-      const failed = await tryNative(pkg);
-      if (failed === undefined) {
-        await tf.setBackend('tensorflow');
-        const device = usingGpu() ? 'CUDA' : 'CPU';
-        current = {
-          name: 'tensorflow',
-          package: pkg,
-          description: `tensorflow (${pkg}, libtensorflow ${libtensorflowVersion()}, ${device})`,
-        };
-        return current;
-      }
-      reasons.push(failed);
-    }
-    if (choice === 'tensorflow') throw notInstalled(reasons);
+  if (choice === 'auto') {
+    current = await selectAuto(options);
+    return current;
   }
-  if (choice === 'wasm' || choice === 'auto') {
+  if (choice === 'tensorflow') {
+    const started = await startTensorflow();
+    if (Array.isArray(started)) throw notInstalled(started);
+    current = started;
+    return current;
+  }
+  if (choice === 'wasm') {
     try {
-      await useWasm();
-      const native = loadNativeGemm();
-      const conv = native.addon
-        ? `native ${native.addon.info().isa} convolutions`
-        : `wasm convolutions; native addon ${native.reason}`;
-      current = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', description: `wasm (XNNPACK SIMD, ${conv})` };
+      current = await startWasm();
       return current;
     } catch (err) {
-      if (choice === 'wasm') {
-        throw new TripletkitError('E_BACKEND', `The wasm backend could not start: ${(err as Error).message}.`, {
-          hint: 'Reinstall @tensorflow/tfjs-backend-wasm@4.22.0, or use --backend cpu (much slower).',
-          cause: err,
-        });
-      }
+      throw new TripletkitError('E_BACKEND', `The wasm backend could not start: ${(err as Error).message}.`, {
+        hint: 'Reinstall @tensorflow/tfjs-backend-wasm@4.22.0, or use --backend cpu (much slower).',
+        cause: err,
+      });
     }
   }
-  await useCpu();
-  current = { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', description: 'cpu (plain JavaScript, slow)' };
+  current = await startCpu();
   return current;
 }

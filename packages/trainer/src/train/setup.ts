@@ -64,7 +64,9 @@ export interface TrainRun {
  */
 export async function setupTraining(options: TrainOptions, o: ValidTrainOptions): Promise<TrainRun> {
   const log = options.log ?? (() => undefined);
-  const backend = await selectBackend(options.backend ?? 'auto');
+  // `auto` picks by the encoder (the faster CPU backend measured for it); a resumed run passes the same flags.
+  const encoder = options.model ? 'custom' : (options.encoder ?? 'small-cnn');
+  const backend = await selectBackend(options.backend ?? 'auto', { encoder });
   log(`backend: ${backend.description}`);
   const trainSet = await readImageSet(options.images, { minClasses: 2, what: 'training images file' });
   const valSet = options.val ? await readImageSet(options.val, { what: 'validation images file' }) : undefined;

@@ -66,6 +66,7 @@ async function trainLocked(options: TrainOptions, o: ValidTrainOptions): Promise
     out: run.out,
     modelDir: run.modelDir,
     backend: run.backend.name,
+    backendReason: run.backend.reason ?? null,
     mode: run.mode,
     epochs,
     bestPrecisionAt1: state.bestPrecisionAt1,

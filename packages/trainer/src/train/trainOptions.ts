@@ -108,6 +108,8 @@ export interface TrainResult {
   /** The model to use: out/model (the best epoch with `val`, else the last). */
   modelDir: string;
   backend: BackendInfo['name'];
+  /** With `--backend auto`: why this backend was chosen (the measurement behind it), else null. */
+  backendReason: string | null;
   mode: 'offline' | 'online';
   epochs: EpochLog[];
   bestPrecisionAt1: number | null;
