@@ -123,6 +123,25 @@ async function weightsOf(dir: string): Promise<Buffer> {
   return fs.readFile(path.join(dir, 'model', 'weights.bin'));
 }
 
+test('a re-mined run resumes exactly, twice (the re-mined triplets stay in every later checkpoint)', async () => {
+  const set = await readImageSet(data.train);
+  const m = buildEncoder('small-cnn', { inputShape: [28, 28, 1], seed: 4 });
+  const t = mine(embedSet(m, set, NORM), 64, set.labels, { strategy: 'semi-hard', maxPerAnchor: 1, seed: 1 });
+  m.dispose();
+  const file = path.join(data.dir, 'mined-resume.arrow');
+  await writeTriplets(file, t);
+  const common = { workers: 1, images: data.train, triplets: file, batchSize: 32, stepsPerEpoch: 2, seed: 6 };
+  const straight = path.join(data.dir, 'remine-straight');
+  await train({ ...common, out: straight, epochs: 6, remineEvery: 3 });
+  // Re-mined before epoch 4. The run resumed for epoch 5 trains on the re-mined triplets and must save them again in
+  // its checkpoint, or the second resume (epoch 6) would not find them.
+  const resumed = path.join(data.dir, 'remine-resumed');
+  await train({ ...common, out: resumed, epochs: 4, remineEvery: 3 });
+  await train({ ...common, out: resumed, epochs: 5, remineEvery: 3, resume: true });
+  await train({ ...common, out: resumed, epochs: 6, remineEvery: 3, resume: true });
+  assert.ok((await weightsOf(straight)).equals(await weightsOf(resumed)), 'resume after re-mining differs');
+});
+
 test('resume and Ctrl-C continue exactly as an uninterrupted run', async () => {
   const common = {
     workers: 1,

@@ -113,6 +113,7 @@ export async function setupTraining(options: TrainOptions, o: ValidTrainOptions)
   let state: TrainState = { epoch: 0, step: 0, globalStep: 0, bestPrecisionAt1: null, fingerprint, remined: false };
   const optimizer = new Adam(o.learningRate);
   let encoderName: string = options.encoder ?? 'small-cnn';
+  let remined: ReminedTriplets | undefined;
   if (options.resume) {
     const ck = await loadCheckpoint(ckDir);
     if (ck.state.fingerprint !== fingerprint) {
@@ -128,7 +129,11 @@ export async function setupTraining(options: TrainOptions, o: ValidTrainOptions)
     state = ck.state;
     encoderName = ck.metadata?.encoder ?? encoderName;
     await optimizer.setWeights(ck.optimizerWeights);
-    if (ck.remined && triplets) triplets = { ...triplets, ...ck.remined };
+    if (ck.remined && triplets) {
+      triplets = { ...triplets, ...ck.remined };
+      // Saved again with every later checkpoint (its state says re-mined), until the next re-mining replaces them.
+      remined = ck.remined;
+    }
     log(`resuming from ${ckDir} at epoch ${state.epoch + 1}, batch ${state.step}`);
   } else if (options.model) {
     const base = await loadModel(options.model);
@@ -174,7 +179,7 @@ export async function setupTraining(options: TrainOptions, o: ValidTrainOptions)
     trainSet,
     valSet,
     triplets,
-    remined: undefined,
+    remined,
     mode,
     p,
     k,
