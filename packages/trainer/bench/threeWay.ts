@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CPU_EVIDENCE, chooseAuto } from '../src/backend/autoBackend.ts';
 import type { EncoderName } from '../src/index.ts';
 import { tensorflowInstalled } from '../test/helpers/backends.ts';
 
@@ -63,13 +64,14 @@ const fmt = (m: Measured | undefined, peer: Measured | undefined) =>
         ? `  → ${(m.rate / peer.rate).toFixed(2)}× PyTorch (${(m.perCpu / peer.perCpu).toFixed(2)}× per CPU-s)`
         : '');
 
-/** Prints the table; returns the small-cnn rates (for the `auto` evidence). */
+/** Prints the table, then `auto`'s recorded evidence (autoBackend.ts) next to this run's figures. */
 export async function run(): Promise<void> {
   const wasmWorkers = Math.min(4, os.availableParallelism());
   console.log(
     `trainer throughput (online batch-hard, P×K 32×4 = 128 images/step, Adam): wasm+native with ${wasmWorkers} workers, tensorflow in one process, PyTorch 1.13 with ${os.availableParallelism()} threads or 1 (the faster)`,
   );
   if (!tensorflowInstalled()) console.log('  tensorflow: skipped (run pnpm tensorflow:install)');
+  const evidence: string[] = [];
   for (const encoder of ['small-cnn', 'resnet-small'] as const) {
     const shape = encoder === 'small-cnn' ? '28×28×1' : '64×64×3';
     console.log(`${encoder} ${shape}, ${STEPS[encoder]} steps after warm-up:`);
@@ -81,7 +83,15 @@ export async function run(): Promise<void> {
     console.log(
       `  PyTorch 1.13           : ${fmt(torch, torch)}${torch ? ` (${torch.threads} thread(s), the faster)` : ''}`,
     );
+    const recorded = CPU_EVIDENCE[encoder];
+    const choice = chooseAuto({ cuda: false, tensorflow: true, nativeKernels: true, encoder }).order[0];
+    const now = wasm && tfjs ? `this run wasm/tensorflow ${(wasm.rate / tfjs.rate).toFixed(2)}` : 'this run incomplete';
+    evidence.push(
+      `  ${encoder}: auto picks ${choice} (recorded ${recorded.wasm} vs ${recorded.tensorflow} images/s, ${recorded.source}); ${now}`,
+    );
   }
+  console.log("auto's CPU evidence (src/backend/autoBackend.ts; update it from an idle run):");
+  for (const line of evidence) console.log(line);
   const load = os.loadavg()[0];
   if (load > os.availableParallelism()) {
     console.log(
