@@ -13,12 +13,12 @@ import {
   TripletkitError,
   utf8Data,
 } from '@tripletkit/common';
+import { IMAGES_META, imagesSchema } from '@tripletkit/common/formats';
 import type { DecodeInput } from '../decode/decodeOptions.ts';
 import { createDecodePool } from '../pool/createDecodePool.ts';
 import type { ResolvedSource } from '../sources/imageItem.ts';
 import { resolveSource } from '../sources/resolveSource.ts';
 import type { BadFile, ImageSource, LoadOptions } from '../types.ts';
-import { imagesSchema } from './imagesSchema.ts';
 import { type ResolvedOptions, resolveOptions } from './resolveOptions.ts';
 
 /** Counters filled in while the batches are consumed. */
@@ -196,9 +196,9 @@ export async function startLoad(source: ImageSource, opts: LoadOptions): Promise
     channels: options.channels,
     classes: src.classes,
     extra: {
-      'tripletkit.fit': options.fit,
-      'tripletkit.kernel': options.kernel,
-      'tripletkit.batch_rows': String(options.batchRows),
+      [IMAGES_META.fit]: options.fit,
+      [IMAGES_META.kernel]: options.kernel,
+      [IMAGES_META.batchRows]: String(options.batchRows),
     },
   });
   const stats: LoadStats = {
