@@ -79,6 +79,25 @@ function findCompiler() {
 }
 
 /**
+ * The package folder of a `scripts/build-native.mjs`, from its `import.meta.url`.
+ * @param {string} scriptUrl
+ */
+export function packageRoot(scriptUrl) {
+  return path.resolve(path.dirname(fileURLToPath(scriptUrl)), '..');
+}
+
+/**
+ * buildAddon for a package whose native/src/*.c hold SIMD kernels and an addon.c with `#define TK_VERSION n`: every
+ * C file, the SIMD variant ladder and the version-checking probe.
+ * @param {string} scriptUrl the calling script's import.meta.url
+ * @param {{label: string, fallback: string, file: string}} o
+ */
+export function buildSimdAddon(scriptUrl, o) {
+  const root = packageRoot(scriptUrl);
+  buildAddon({ ...versionedSources(root), variants: SIMD_VARIANTS, root, ...o });
+}
+
+/**
  * Builds one addon and exits the process with status 0 whatever happens.
  * @param {object} o
  * @param {string} o.label      prefix of the one line printed, e.g. 'tripletkit native kernel'

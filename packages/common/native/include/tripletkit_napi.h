@@ -112,11 +112,19 @@ static inline napi_value tk_int(napi_env env, int v) {
   return r;
 }
 
-/* exports[name] = a function calling fn. */
-static inline void tk_export(napi_env env, napi_value exports, const char *name, napi_callback fn) {
-  napi_value f;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
-  napi_set_named_property(env, exports, name, f);
+/* One exported function. */
+typedef struct {
+  const char *name;
+  napi_callback fn;
+} tk_method;
+
+/* exports[m.name] = a function calling m.fn, for each of the n methods. */
+static inline void tk_export(napi_env env, napi_value exports, const tk_method *methods, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    napi_value f;
+    napi_create_function(env, methods[i].name, NAPI_AUTO_LENGTH, methods[i].fn, NULL, &f);
+    napi_set_named_property(env, exports, methods[i].name, f);
+  }
 }
 
 /* The { isa, version } object every addon's info() returns (the build's load probe checks the version). */

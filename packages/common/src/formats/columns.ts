@@ -2,7 +2,8 @@
  * The one column checker of every tripletkit reader: a named column must exist and have an accepted type, else an
  * `E_SCHEMA` error naming the file, the column and what was found.
  */
-import type { DataType, Field } from '../arrowTypes.ts';
+import { fixedSizeListData, int32Data, recordBatch, utf8Data } from '../arrowColumns.ts';
+import type { DataType, Field, FixedSizeList, RecordBatch, Schema } from '../arrowTypes.ts';
 import { TripletkitError } from '../errors.ts';
 
 /** What {@link findColumn} checks and says. */
@@ -52,4 +53,21 @@ export function findColumn(fields: Field[], name: string, check: ColumnCheck, op
     );
   }
   return i;
+}
+
+/**
+ * One record batch of the (FixedSizeList, label Int32, path Utf8) layout that images, embeddings and index files
+ * share, without copying; the list size comes from the schema's first column.
+ *
+ * @example
+ * const batch = listBatch(imagesSchema(meta), pixels, labels, paths);
+ */
+export function listBatch(
+  schema: Schema,
+  values: Float32Array | Uint8Array,
+  labels: Int32Array,
+  paths: readonly string[],
+): RecordBatch {
+  const size = (schema.fields[0].type as FixedSizeList).listSize;
+  return recordBatch(schema, [fixedSizeListData(values, size), int32Data(labels), utf8Data(paths)]);
 }

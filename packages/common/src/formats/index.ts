@@ -1,4 +1,4 @@
-export { type ColumnCheck, findColumn } from './columns.ts';
+export { type ColumnCheck, findColumn, listBatch } from './columns.ts';
 export { checkEmbeddings, EMBEDDINGS_META, embeddingsMetadata, embeddingsSchema, isStringLabel } from './embeddings.ts';
 export { checkImages, IMAGES_META, type ImagesMeta, imagesSchema, imagesSchemaError } from './images.ts';
 export { INDEX_META, indexMetadata, readIndexMetadata } from './indexFile.ts';

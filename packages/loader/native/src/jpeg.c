@@ -95,6 +95,18 @@ static void quiet_errors(struct jpeg_decompress_struct *c, err_mgr *e) {
   e->warnings = 0;
 }
 
+/* Declares a decompressor `c` reporting to `e`; a libjpeg error then returns `fail` from the calling binding
+ * (setjmp must run in the frame that stays alive, hence a macro). */
+#define TK_JPEG_BEGIN(c, e, fail)   \
+  struct jpeg_decompress_struct c; \
+  err_mgr e;                       \
+  quiet_errors(&c, &e);            \
+  if (setjmp(e.jump)) {            \
+    jpeg_destroy_decompress(&c);   \
+    return fail;                   \
+  }                                \
+  jpeg_create_decompress(&c)
+
 /* [v0, v1, …] as a JavaScript array. */
 static napi_value int_array(napi_env env, int n, const int *v) {
   napi_value arr;
@@ -109,14 +121,7 @@ static napi_value jpeg_info(napi_env env, napi_callback_info info) {
   unsigned char *data;
   size_t len;
   if (tk_args(env, info, 1, argv, NULL) || !tk_bytes(env, argv[0], &data, &len)) return nul;
-  struct jpeg_decompress_struct c;
-  err_mgr e;
-  quiet_errors(&c, &e);
-  if (setjmp(e.jump)) {
-    jpeg_destroy_decompress(&c);
-    return nul;
-  }
-  jpeg_create_decompress(&c);
+  TK_JPEG_BEGIN(c, e, nul);
   jpeg_save_markers(&c, JPEG_APP0 + 1, 0xffff);
   jpeg_save_markers(&c, JPEG_APP0 + 2, 0xffff);
   jpeg_mem_src(&c, data, (unsigned long)len);
@@ -151,14 +156,7 @@ static napi_value jpeg_decode(napi_env env, napi_callback_info info) {
   tk_i32s(env, argv + 1, 3, v);
   const int32_t scale = v[0], gray = v[1], flags = v[2];
   if (scale < 1 || scale > 8) return nul;
-  struct jpeg_decompress_struct c;
-  err_mgr e;
-  quiet_errors(&c, &e);
-  if (setjmp(e.jump)) {
-    jpeg_destroy_decompress(&c);
-    return nul;
-  }
-  jpeg_create_decompress(&c);
+  TK_JPEG_BEGIN(c, e, nul);
   jpeg_mem_src(&c, data, (unsigned long)len);
   jpeg_read_header(&c, TRUE);
   int cs = c.jpeg_color_space;

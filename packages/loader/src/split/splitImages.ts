@@ -1,14 +1,5 @@
-import {
-  type ArrowFormat,
-  fixedSizeListData,
-  int32Data,
-  type RecordBatch,
-  recordBatch,
-  TripletkitError,
-  utf8Data,
-  writeArrow,
-} from '@tripletkit/common';
-import { encodeSource, IMAGES_META, imagesSchema } from '@tripletkit/common/formats';
+import { type ArrowFormat, type RecordBatch, TripletkitError, writeArrow } from '@tripletkit/common';
+import { encodeSource, IMAGES_META, imagesSchema, listBatch } from '@tripletkit/common/formats';
 import { openImages } from '../read/openImageParts.ts';
 import { holdOutClasses, parseClassList } from './selectClasses.ts';
 
@@ -99,11 +90,12 @@ export async function splitImages(input: string, output: string, options: SplitO
           rows.forEach((r, j) => {
             pixels.set(b.pixels.subarray(r * size, (r + 1) * size), j * size);
           });
-          yield recordBatch(schema, [
-            fixedSizeListData(pixels, size),
-            int32Data(Int32Array.from(rows, (r) => b.labels[r])),
-            utf8Data(rows.map((r) => b.paths[r])),
-          ]);
+          yield listBatch(
+            schema,
+            pixels,
+            Int32Array.from(rows, (r) => b.labels[r]),
+            rows.map((r) => b.paths[r]),
+          );
         }
       }
       return (await writeArrow(target, schema, produce(), { format: options.format })).rows;

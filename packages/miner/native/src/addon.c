@@ -22,6 +22,15 @@ static float *f32(napi_env env, napi_value v, size_t *length) {
   return tk_typed(env, v, napi_float32_array, length, "native distance kernel: expected a Float32Array argument");
 }
 
+/* An Int32Array / Float64Array argument; NULL (with a pending exception) on anything else. */
+static int32_t *i32(napi_env env, napi_value v, size_t *length) {
+  return tk_typed(env, v, napi_int32_array, length, "native kernel: expected an Int32Array argument");
+}
+
+static double *f64(napi_env env, napi_value v, size_t *length) {
+  return tk_typed(env, v, napi_float64_array, length, "native kernel: expected a Float64Array argument");
+}
+
 static int int_arg(napi_env env, napi_value v, int *out) {
   return tk_uint(env, v, out, "native distance kernel: expected a non-negative integer argument");
 }
@@ -69,20 +78,19 @@ typedef struct {
 /* tile, cnt, c0, sign (0: +1, 1: −1), flags (1: lower bound, 2: upper bound), candClass, rowClass, start, ta, tb,
  * tabStart, tabA, tabB, gmin, scale. Returns 0, or −1 with a pending exception. */
 static int block_arg(napi_env env, napi_value *argv, block_args *b) {
-  const char *bad = "native select: expected typed arrays of the documented types";
   int cnt, c0, sign_bit, flags;
   tk_select_in *in = &b->in;
   if (!(in->tile = f32(env, argv[0], &b->l_tile)) || int_arg(env, argv[1], &cnt) || int_arg(env, argv[2], &c0) ||
       int_arg(env, argv[3], &sign_bit) || int_arg(env, argv[4], &flags) ||
-      !(in->cand_class = tk_typed(env, argv[5], napi_int32_array, &b->l_cc, bad)) ||
-      !(in->row_class = tk_typed(env, argv[6], napi_int32_array, &b->l_rc, bad)) ||
-      !(in->start = tk_typed(env, argv[7], napi_int32_array, &b->l_start, bad)) || !(in->ta = f32(env, argv[8], &b->l_ta)) ||
+      !(in->cand_class = i32(env, argv[5], &b->l_cc)) ||
+      !(in->row_class = i32(env, argv[6], &b->l_rc)) ||
+      !(in->start = i32(env, argv[7], &b->l_start)) || !(in->ta = f32(env, argv[8], &b->l_ta)) ||
       !(in->tb = f32(env, argv[9], &b->l_tb)) ||
-      !(in->tab_start = tk_typed(env, argv[10], napi_int32_array, &b->l_ts, bad)) ||
-      !(in->tab_a = tk_typed(env, argv[11], napi_int32_array, &b->l_tba, bad)) ||
-      !(in->tab_b = tk_typed(env, argv[12], napi_int32_array, &b->l_tbb, bad)) ||
-      !(in->gmin = tk_typed(env, argv[13], napi_float64_array, &b->l_gmin, bad)) ||
-      !(in->scale = tk_typed(env, argv[14], napi_float64_array, &b->l_scale, bad)))
+      !(in->tab_start = i32(env, argv[10], &b->l_ts)) ||
+      !(in->tab_a = i32(env, argv[11], &b->l_tba)) ||
+      !(in->tab_b = i32(env, argv[12], &b->l_tbb)) ||
+      !(in->gmin = f64(env, argv[13], &b->l_gmin)) ||
+      !(in->scale = f64(env, argv[14], &b->l_scale)))
     return -1;
   in->cnt = cnt;
   in->c0 = c0;
@@ -94,6 +102,13 @@ static int block_arg(napi_env env, napi_value *argv, block_args *b) {
     return -1;
   }
   return 0;
+}
+
+/* select()/sample(): the call's block arguments and `extra` more; the extra ones, or NULL with a pending exception. */
+static napi_value *block_call(napi_env env, napi_callback_info cb, napi_value *argv, size_t extra, block_args *b,
+                              const char *what) {
+  if (tk_args(env, cb, SELECT_BLOCK_ARGS + extra, argv, what) || block_arg(env, argv, b)) return NULL;
+  return argv + SELECT_BLOCK_ARGS;
 }
 
 /* Memory safety only: every array row i touches must hold the entries it indexes. */
@@ -126,19 +141,17 @@ static int32_t *scratch(napi_env env, int cnt) {
  */
 static napi_value select_rows(napi_env env, napi_callback_info cb) {
   napi_value argv[SELECT_BLOCK_ARGS + 7];
-  if (tk_args(env, cb, SELECT_BLOCK_ARGS + 7, argv, "native select: select()")) return NULL;
-  const char *bad = "native select: expected typed arrays of the documented types";
   block_args b;
-  if (block_arg(env, argv, &b)) return NULL;
-  napi_value *v = argv + SELECT_BLOCK_ARGS;
+  napi_value *v = block_call(env, cb, argv, 7, &b, "native select: select()");
+  if (!v) return NULL;
   size_t l_live, l_on, l_ox, l_oa, l_ob, l_re;
   int n_live;
   int32_t *live, *on, *oa, *ob, *re;
   float *ox;
-  if (!(live = tk_typed(env, v[0], napi_int32_array, &l_live, bad)) || int_arg(env, v[1], &n_live) ||
-      !(on = tk_typed(env, v[2], napi_int32_array, &l_on, bad)) || !(ox = f32(env, v[3], &l_ox)) ||
-      !(oa = tk_typed(env, v[4], napi_int32_array, &l_oa, bad)) || !(ob = tk_typed(env, v[5], napi_int32_array, &l_ob, bad)) ||
-      !(re = tk_typed(env, v[6], napi_int32_array, &l_re, bad)))
+  if (!(live = i32(env, v[0], &l_live)) || int_arg(env, v[1], &n_live) ||
+      !(on = i32(env, v[2], &l_on)) || !(ox = f32(env, v[3], &l_ox)) ||
+      !(oa = i32(env, v[4], &l_oa)) || !(ob = i32(env, v[5], &l_ob)) ||
+      !(re = i32(env, v[6], &l_re)))
     return NULL;
   if ((size_t)n_live > l_live || (size_t)n_live > l_re) {
     throw_error(env, "native select: argument sizes do not match");
@@ -174,23 +187,21 @@ static napi_value select_rows(napi_env env, napi_callback_info cb) {
  */
 static napi_value sample_rows(napi_env env, napi_callback_info cb) {
   napi_value argv[SELECT_BLOCK_ARGS + 10];
-  if (tk_args(env, cb, SELECT_BLOCK_ARGS + 10, argv, "native select: sample()")) return NULL;
-  const char *bad = "native select: expected typed arrays of the documented types";
   block_args b;
-  if (block_arg(env, argv, &b)) return NULL;
-  napi_value *v = argv + SELECT_BLOCK_ARGS;
+  napi_value *v = block_call(env, cb, argv, 10, &b, "native select: sample()");
+  if (!v) return NULL;
   size_t l_live, l_pend, l_pos, l_seen, l_next, l_en, l_ex, l_ea, l_ei;
   int n_pend;
   int32_t *live, *pend, *pos, *en, *ea, *ei;
   double *seen, *next;
   float *ex;
-  if (!(live = tk_typed(env, v[0], napi_int32_array, &l_live, bad)) ||
-      !(pend = tk_typed(env, v[1], napi_int32_array, &l_pend, bad)) || int_arg(env, v[2], &n_pend) ||
-      !(pos = tk_typed(env, v[3], napi_int32_array, &l_pos, bad)) ||
-      !(seen = tk_typed(env, v[4], napi_float64_array, &l_seen, bad)) ||
-      !(next = tk_typed(env, v[5], napi_float64_array, &l_next, bad)) ||
-      !(en = tk_typed(env, v[6], napi_int32_array, &l_en, bad)) || !(ex = f32(env, v[7], &l_ex)) ||
-      !(ea = tk_typed(env, v[8], napi_int32_array, &l_ea, bad)) || !(ei = tk_typed(env, v[9], napi_int32_array, &l_ei, bad)))
+  if (!(live = i32(env, v[0], &l_live)) ||
+      !(pend = i32(env, v[1], &l_pend)) || int_arg(env, v[2], &n_pend) ||
+      !(pos = i32(env, v[3], &l_pos)) ||
+      !(seen = f64(env, v[4], &l_seen)) ||
+      !(next = f64(env, v[5], &l_next)) ||
+      !(en = i32(env, v[6], &l_en)) || !(ex = f32(env, v[7], &l_ex)) ||
+      !(ea = i32(env, v[8], &l_ea)) || !(ei = i32(env, v[9], &l_ei)))
     return NULL;
   if ((size_t)n_pend > l_pend || (size_t)n_pend > l_en || (size_t)n_pend > l_ex || (size_t)n_pend > l_ea ||
       (size_t)n_pend > l_ei) {
@@ -238,25 +249,24 @@ static napi_value sample_rows(napi_env env, napi_callback_info cb) {
 static napi_value expand(napi_env env, napi_callback_info cb) {
   napi_value v[21];
   if (tk_args(env, cb, 21, v, "native expand: expand()")) return NULL;
-  const char *bad = "native expand: expected typed arrays of the documented types";
   size_t l_neg, l_x, l_lo, l_hi, l_row, l_val, l_slot, l_a, l_p, l_n, l_dap, l_dan, l_scr;
   int nrec, s, np, a, sign_bit, q0, q1;
   double w;
   tk_expand_in in;
   tk_expand_out out;
   int32_t *scr;
-  if (!(in.neg = tk_typed(env, v[0], napi_int32_array, &l_neg, bad)) || !(in.x = f32(env, v[1], &l_x)) ||
-      !(in.lo = tk_typed(env, v[2], napi_int32_array, &l_lo, bad)) ||
-      !(in.hi = tk_typed(env, v[3], napi_int32_array, &l_hi, bad)) || int_arg(env, v[4], &nrec) ||
-      !(in.row = tk_typed(env, v[5], napi_int32_array, &l_row, bad)) || !(in.val = f32(env, v[6], &l_val)) ||
-      !(in.slot = tk_typed(env, v[7], napi_int32_array, &l_slot, bad)) || int_arg(env, v[8], &s) ||
+  if (!(in.neg = i32(env, v[0], &l_neg)) || !(in.x = f32(env, v[1], &l_x)) ||
+      !(in.lo = i32(env, v[2], &l_lo)) ||
+      !(in.hi = i32(env, v[3], &l_hi)) || int_arg(env, v[4], &nrec) ||
+      !(in.row = i32(env, v[5], &l_row)) || !(in.val = f32(env, v[6], &l_val)) ||
+      !(in.slot = i32(env, v[7], &l_slot)) || int_arg(env, v[8], &s) ||
       int_arg(env, v[9], &np) || int_arg(env, v[10], &a) || int_arg(env, v[11], &sign_bit) ||
       int_arg(env, v[12], &q0) || int_arg(env, v[13], &q1) ||
-      !(out.anchors = tk_typed(env, v[14], napi_int32_array, &l_a, bad)) ||
-      !(out.positives = tk_typed(env, v[15], napi_int32_array, &l_p, bad)) ||
-      !(out.negatives = tk_typed(env, v[16], napi_int32_array, &l_n, bad)) || !(out.d_ap = f32(env, v[17], &l_dap)) ||
+      !(out.anchors = i32(env, v[14], &l_a)) ||
+      !(out.positives = i32(env, v[15], &l_p)) ||
+      !(out.negatives = i32(env, v[16], &l_n)) || !(out.d_ap = f32(env, v[17], &l_dap)) ||
       !(out.d_an = f32(env, v[18], &l_dan)) || napi_get_value_double(env, v[19], &w) != napi_ok ||
-      !(scr = tk_typed(env, v[20], napi_int32_array, &l_scr, bad)))
+      !(scr = i32(env, v[20], &l_scr)))
     return NULL;
   out.len = l_a;
   if (l_p < out.len) out.len = l_p;
@@ -309,10 +319,7 @@ NAPI_MODULE_INIT() {
     napi_throw_error(env, NULL, "native distance kernel: cannot allocate instance data");
     return NULL;
   }
-  tk_export(env, exports, "tile", tile);
-  tk_export(env, exports, "select", select_rows);
-  tk_export(env, exports, "sample", sample_rows);
-  tk_export(env, exports, "expand", expand);
-  tk_export(env, exports, "info", info);
+  const tk_method methods[] = {{"tile", tile}, {"select", select_rows}, {"sample", sample_rows}, {"expand", expand}, {"info", info}};
+  tk_export(env, exports, methods, sizeof methods / sizeof methods[0]);
   return exports;
 }

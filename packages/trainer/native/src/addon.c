@@ -163,14 +163,7 @@ static napi_value info_fn(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  tk_export(env, exports, "sgemm", sgemm);
-  tk_export(env, exports, "im2col", im2col);
-  tk_export(env, exports, "conv2d", conv2d);
-  tk_export(env, exports, "conv2dFilterGrad", conv2d_filter_grad);
-  tk_export(env, exports, "columnSums", column_sums);
-  tk_export(env, exports, "maxPool2x2Grad", maxpool_grad);
-  tk_export(env, exports, "biasAdd", bias_add);
-  tk_export(env, exports, "reluGrad", relu_grad);
-  tk_export(env, exports, "info", info_fn);
+  const tk_method methods[] = {{"sgemm", sgemm}, {"im2col", im2col}, {"conv2d", conv2d}, {"conv2dFilterGrad", conv2d_filter_grad}, {"columnSums", column_sums}, {"maxPool2x2Grad", maxpool_grad}, {"biasAdd", bias_add}, {"reluGrad", relu_grad}, {"info", info_fn}};
+  tk_export(env, exports, methods, sizeof methods / sizeof methods[0]);
   return exports;
 }

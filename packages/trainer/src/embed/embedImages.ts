@@ -9,16 +9,12 @@ import {
   type ArrowFormat,
   createProgress,
   expectPositiveInteger,
-  fixedSizeListData,
-  int32Data,
   type ProgressOption,
   type RecordBatch,
-  recordBatch,
   TripletkitError,
-  utf8Data,
   writeArrow,
 } from '@tripletkit/common';
-import { embeddingsMetadata, embeddingsSchema } from '@tripletkit/common/formats';
+import { embeddingsMetadata, embeddingsSchema, listBatch } from '@tripletkit/common/formats';
 import { openImages } from '@tripletkit/loader';
 import { loadNativeGemm } from '../backend/nativeGemm.ts';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
@@ -144,11 +140,7 @@ export async function embedImages(
             );
           }
         }
-        yield recordBatch(schema, [
-          fixedSizeListData(values, dim),
-          int32Data(b.labels),
-          utf8Data(paths.slice(s - first, s - first + n)),
-        ]);
+        yield listBatch(schema, values, b.labels, paths.slice(s - first, s - first + n));
         bar.tick(n);
       }
     }

@@ -1,13 +1,5 @@
-import {
-  type ArrowFormat,
-  fixedSizeListData,
-  int32Data,
-  openArrow,
-  recordBatch,
-  utf8Data,
-  writeArrow,
-} from '@tripletkit/common';
-import { embeddingsSchema, indexMetadata, readIndexMetadata } from '@tripletkit/common/formats';
+import { type ArrowFormat, openArrow, writeArrow } from '@tripletkit/common';
+import { embeddingsSchema, indexMetadata, listBatch, readIndexMetadata } from '@tripletkit/common/formats';
 import { readEmbeddings } from '@tripletkit/miner';
 import type { ModelIdentity } from './modelIdentity.ts';
 import type { Preprocessing } from './preprocessing.ts';
@@ -36,11 +28,7 @@ export interface GalleryIndex {
  */
 export async function writeIndex(file: string, index: Omit<GalleryIndex, 'file'>, format?: ArrowFormat) {
   const schema = embeddingsSchema(index.dim, indexMetadata(index));
-  const batch = recordBatch(schema, [
-    fixedSizeListData(index.embeddings, index.dim),
-    int32Data(index.labels),
-    utf8Data(index.paths),
-  ]);
+  const batch = listBatch(schema, index.embeddings, index.labels, index.paths);
   return writeArrow(file, schema, [batch], { format });
 }
 
