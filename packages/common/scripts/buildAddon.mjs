@@ -12,9 +12,36 @@
 // Env: CC (compiler, default cc → gcc → clang), TRIPLETKIT_NATIVE=0 or TRIPLETKIT_NATIVE_BUILD=0 (do not build; the
 // older TRIPLETKIT_SKIP_NATIVE=1 too), TRIPLETKIT_NATIVE_VERBOSE=1.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The shared C headers (tripletkit_napi.h, tripletkit_cpu.h), shipped with this package: on every addon's include path. */
+export const SHARED_INCLUDE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'native', 'include');
+
+/** The variants of an addon with SIMD kernels: all of them, then without AVX-512, then scalar only (older compilers). */
+export const SIMD_VARIANTS = [
+  { label: '' },
+  { flags: ['-DTK_NO_AVX512'], label: ' (without AVX-512)' },
+  { flags: ['-DTK_NO_SIMD'], label: ' (scalar only)' },
+];
+
+/**
+ * The C sources of a package's addon (native/src/*.c) and a load probe that rejects a binary whose info().version
+ * is not the `#define TK_VERSION n` of native/src/addon.c, and reports the micro-kernel picked on this machine.
+ * @param {string} root the package folder
+ */
+export function versionedSources(root) {
+  const srcDir = path.join(root, 'native', 'src');
+  const version = Number(/#define TK_VERSION (\d+)/.exec(readFileSync(path.join(srcDir, 'addon.c'), 'utf8'))?.[1]);
+  return {
+    sources: readdirSync(srcDir)
+      .filter((f) => f.endsWith('.c'))
+      .map((f) => path.join(srcDir, f)),
+    probe: `const i=m.exports.info();if(i.version!==${version})process.exit(3);console.log('micro-kernel here: '+i.isa)`,
+  };
+}
 
 /** Node's header folder: npm's nodedir, next to this node binary, its configured prefix, node-gyp's cache, or /usr. */
 function nodeIncludeDir() {
@@ -49,6 +76,25 @@ function probeOk(file, js) {
 function findCompiler() {
   const names = process.env.CC ? [process.env.CC] : ['cc', 'gcc', 'clang'];
   return names.find((cc) => spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0);
+}
+
+/**
+ * The package folder of a `scripts/build-native.mjs`, from its `import.meta.url`.
+ * @param {string} scriptUrl
+ */
+export function packageRoot(scriptUrl) {
+  return path.resolve(path.dirname(fileURLToPath(scriptUrl)), '..');
+}
+
+/**
+ * buildAddon for a package whose native/src/*.c hold SIMD kernels and an addon.c with `#define TK_VERSION n`: every
+ * C file, the SIMD variant ladder and the version-checking probe.
+ * @param {string} scriptUrl the calling script's import.meta.url
+ * @param {{label: string, fallback: string, file: string}} o
+ */
+export function buildSimdAddon(scriptUrl, o) {
+  const root = packageRoot(scriptUrl);
+  buildAddon({ ...versionedSources(root), variants: SIMD_VARIANTS, root, ...o });
 }
 
 /**
@@ -97,7 +143,14 @@ export function buildAddon(o) {
     // -ffp-contract=off, no fast-math: the compiler must not fuse or reassociate floating point, so results match the
     // portable fallbacks' operation order and never depend on tiling (see each package's C sources).
     const base = ['-O3', '-std=c11', '-D_ISOC11_SOURCE', '-fPIC', '-shared', '-ffp-contract=off', '-fno-fast-math'];
-    base.push('-fvisibility=hidden', '-Wall', `-I${include}`, ...(o.flags ?? []));
+    base.push(
+      '-fvisibility=hidden',
+      '-Wall',
+      '-Werror=implicit-function-declaration',
+      `-I${include}`,
+      `-I${SHARED_INCLUDE}`,
+      ...(o.flags ?? []),
+    );
     let firstError = '';
     for (const v of o.variants ?? [{ label: '' }]) {
       const args = [...base, ...(v.flags ?? []), ...o.sources, '-o', tmp, ...(o.libs ?? []), ...(v.libs ?? []), '-lm'];

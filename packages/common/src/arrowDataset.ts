@@ -5,6 +5,7 @@
  */
 import { type ArrowSource, openArrow } from './arrowRead.ts';
 import { TripletkitError } from './errors.ts';
+import { SHARED_META } from './formats/metadata.ts';
 import { resolveParts } from './parts.ts';
 
 function sameColumns(a: ArrowSource, b: ArrowSource): boolean {
@@ -45,7 +46,7 @@ export async function openArrowDataset(input: string, what = 'Arrow file'): Prom
     path: input,
     format: first.format,
     schema: first.schema,
-    metadata: { ...first.metadata, 'tripletkit.parts': String(files.length) },
+    metadata: { ...first.metadata, [SHARED_META.parts]: String(files.length) },
     numBatches: total,
     async *batches() {
       for (const f of files) {

@@ -54,6 +54,7 @@ export { partPath, resolveParts } from './parts.ts';
 export { createProgress, type Progress, type ProgressOption } from './progress.ts';
 export { deriveSeed, Rng } from './random.ts';
 export { resolveShard, type Shard } from './shard.ts';
+export { startWorker, workersAvailable } from './startWorker.ts';
 export {
   expectBoolean,
   expectNonNegativeInteger,

@@ -5,10 +5,9 @@
 // @tripletkit/common/build-addon). Without it the loader uses sharp and its TypeScript resampler (same pixels for
 // the resampler; JPEGs then go through sharp).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildAddon } from '@tripletkit/common/build-addon';
+import { buildAddon, packageRoot } from '@tripletkit/common/build-addon';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = packageRoot(import.meta.url);
 
 buildAddon({
   label: 'tripletkit loader native helpers',

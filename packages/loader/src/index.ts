@@ -1,3 +1,4 @@
+export { imagesSchema } from '@tripletkit/common/formats';
 export { decodeSmallPng, isPng } from './decode/decodeSmallPng.ts';
 export { resizeRaw } from './decode/resizeRaw.ts';
 export { openImages } from './read/openImageParts.ts';
@@ -16,7 +17,6 @@ export type {
   LoadOptions,
   LoadSummary,
 } from './types.ts';
-export { imagesSchema } from './write/imagesSchema.ts';
 export { loadImages } from './write/loadImages.ts';
 export { DEFAULT_LIMIT_INPUT_PIXELS, defaultBatchRows } from './write/resolveOptions.ts';
 export { type WriteImagesOptions, writeImages } from './write/writeImages.ts';

@@ -10,6 +10,7 @@ import {
   type ProgressOption,
   TripletkitError,
 } from '@tripletkit/common';
+import { encodeSource, TRIPLETS_META } from '@tripletkit/common/formats';
 import type { MineOptions } from './core/types.ts';
 import { kernelInfo } from './distances/index.ts';
 import { readEmbeddings } from './io/readEmbeddings.ts';
@@ -130,22 +131,22 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   const distance = options.distance ?? 'euclidean';
   const normalize = options.normalize ?? true;
   const metadata: Record<string, string> = {
-    'tripletkit.strategy': strategy,
-    'tripletkit.margin': String(margin),
-    'tripletkit.distance': distance,
-    'tripletkit.normalize': String(normalize),
-    'tripletkit.source': JSON.stringify({ file: emb.path, rows: emb.rows }),
+    [TRIPLETS_META.strategy]: strategy,
+    [TRIPLETS_META.margin]: String(margin),
+    [TRIPLETS_META.distance]: distance,
+    [TRIPLETS_META.normalize]: String(normalize),
+    [TRIPLETS_META.source]: encodeSource(emb.path, emb.rows),
     // Kernels round differently (distances, hence borderline triplets): record which one computed them.
-    'tripletkit.kernel': kernelInfo().kernel,
+    [TRIPLETS_META.kernel]: kernelInfo().kernel,
   };
-  if (ref) metadata['tripletkit.reference'] = JSON.stringify({ file: ref.path, rows: ref.rows });
-  if (options.maxPerAnchor) metadata['tripletkit.max_per_anchor'] = String(options.maxPerAnchor);
+  if (ref) metadata[TRIPLETS_META.reference] = encodeSource(ref.path, ref.rows);
+  if (options.maxPerAnchor) metadata[TRIPLETS_META.maxPerAnchor] = String(options.maxPerAnchor);
   if (options.negativesPerPair) {
-    metadata['tripletkit.negatives_per_pair'] = String(options.negativesPerPair);
-    metadata['tripletkit.pick'] = options.pick ?? 'hardest';
+    metadata[TRIPLETS_META.negativesPerPair] = String(options.negativesPerPair);
+    metadata[TRIPLETS_META.pick] = options.pick ?? 'hardest';
   }
-  if (options.maxPerAnchor || options.negativesPerPair) metadata['tripletkit.seed'] = String(options.seed ?? 0);
-  if (options.shard) metadata['tripletkit.shard'] = `${options.shard.index}/${options.shard.count}`;
+  if (options.maxPerAnchor || options.negativesPerPair) metadata[TRIPLETS_META.seed] = String(options.seed ?? 0);
+  if (options.shard) metadata[TRIPLETS_META.shard] = `${options.shard.index}/${options.shard.count}`;
   let written: { rows: number };
   try {
     // Blocks are counted, then expanded chunk by chunk into the file: no block's triplets are ever held whole.

@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TripletkitError } from '@tripletkit/common';
+import { decodeClasses, EMBEDDINGS_META } from '@tripletkit/common/formats';
 import { openImages } from '@tripletkit/loader';
 import {
   type DistanceKind,
@@ -86,13 +87,8 @@ function namesOf(metadata: Record<string, string>, labelMap: Map<string, number>
     for (const [name, id] of labelMap) names[id] = name;
     return names;
   }
-  try {
-    const parsed = JSON.parse(metadata['tripletkit.classes'] ?? 'null');
-    if (Array.isArray(parsed)) return parsed.map(String);
-  } catch {
-    // Metadata is optional (pyarrow/polars files have none): class ids are shown instead.
-  }
-  return [];
+  // Metadata is optional (pyarrow/polars files have none): class ids are shown instead.
+  return decodeClasses(metadata[EMBEDDINGS_META.classes]) ?? [];
 }
 
 async function embeddingsSide(file: string, labelMap: Map<string, number>, what: string): Promise<Side> {

@@ -13,13 +13,14 @@
  * Anything unusual (CMYK, a non-sRGB ICC profile, any libjpeg warning or error) returns null/unsupported: the caller
  * then uses sharp, which also words the error for a bad file.
  */
-#include <node_api.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <jpeglib.h>
+
+#include "tripletkit_napi.h"
 #ifdef TK_ZLIB
 #include <zlib.h>
 #endif
@@ -85,44 +86,42 @@ static int icc_ok(struct jpeg_decompress_struct *c) {
   return 1;
 }
 
-static int get_buffer(napi_env env, napi_value v, unsigned char **data, size_t *len) {
-  napi_typedarray_type type;
-  size_t length, offset;
-  void *ptr;
-  napi_value ab;
-  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, &ab, &offset) != napi_ok) return 0;
-  size_t elem = type == napi_float64_array ? 8 : (type == napi_int32_array || type == napi_float32_array) ? 4 : 1;
-  *data = (unsigned char *)ptr;
-  *len = length * elem;
-  return 1;
+/* libjpeg reports through `e` (errors longjmp to e->jump, warnings are counted) and prints nothing. */
+static void quiet_errors(struct jpeg_decompress_struct *c, err_mgr *e) {
+  c->err = jpeg_std_error(&e->pub);
+  e->pub.error_exit = on_error;
+  e->pub.emit_message = on_message;
+  e->pub.output_message = no_output;
+  e->warnings = 0;
 }
 
-static napi_value js_int(napi_env env, int v) {
-  napi_value r;
-  napi_create_int32(env, v, &r);
-  return r;
+/* Declares a decompressor `c` reporting to `e`; a libjpeg error then returns `fail` from the calling binding
+ * (setjmp must run in the frame that stays alive, hence a macro). */
+#define TK_JPEG_BEGIN(c, e, fail)   \
+  struct jpeg_decompress_struct c; \
+  err_mgr e;                       \
+  quiet_errors(&c, &e);            \
+  if (setjmp(e.jump)) {            \
+    jpeg_destroy_decompress(&c);   \
+    return fail;                   \
+  }                                \
+  jpeg_create_decompress(&c)
+
+/* [v0, v1, …] as a JavaScript array. */
+static napi_value int_array(napi_env env, int n, const int *v) {
+  napi_value arr;
+  napi_create_array_with_length(env, (size_t)n, &arr);
+  for (int i = 0; i < n; i++) napi_set_element(env, arr, (uint32_t)i, tk_int(env, v[i]));
+  return arr;
 }
 
 static napi_value jpeg_info(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], arr, nul;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_value argv[1], nul;
   napi_get_null(env, &nul);
   unsigned char *data;
   size_t len;
-  if (argc < 1 || !get_buffer(env, argv[0], &data, &len)) return nul;
-  struct jpeg_decompress_struct c;
-  err_mgr e;
-  c.err = jpeg_std_error(&e.pub);
-  e.pub.error_exit = on_error;
-  e.pub.emit_message = on_message;
-  e.pub.output_message = no_output;
-  e.warnings = 0;
-  if (setjmp(e.jump)) {
-    jpeg_destroy_decompress(&c);
-    return nul;
-  }
-  jpeg_create_decompress(&c);
+  if (tk_args(env, info, 1, argv, NULL) || !tk_bytes(env, argv[0], &data, &len)) return nul;
+  TK_JPEG_BEGIN(c, e, nul);
   jpeg_save_markers(&c, JPEG_APP0 + 1, 0xffff);
   jpeg_save_markers(&c, JPEG_APP0 + 2, 0xffff);
   jpeg_mem_src(&c, data, (unsigned long)len);
@@ -139,42 +138,25 @@ static napi_value jpeg_info(napi_env env, napi_callback_info info) {
   }
   int cs = c.jpeg_color_space;
   int supported = (cs == JCS_YCbCr || cs == JCS_GRAYSCALE || cs == JCS_RGB) && icc_ok(&c) && e.warnings == 0;
-  napi_create_array_with_length(env, 4, &arr);
-  napi_set_element(env, arr, 0, js_int(env, (int)c.image_width));
-  napi_set_element(env, arr, 1, js_int(env, (int)c.image_height));
-  napi_set_element(env, arr, 2, js_int(env, orientation));
-  napi_set_element(env, arr, 3, js_int(env, supported));
+  const int result[4] = {(int)c.image_width, (int)c.image_height, orientation, supported};
   jpeg_destroy_decompress(&c);
-  return arr;
+  return int_array(env, 4, result);
 }
 
 /* jpegDecode(buf, scale, gray, flags, out) -> [width, height] | null. Decodes straight into `out` (a reusable
  * scratch buffer the caller sized from jpegInfo); null when it is too small or anything goes wrong. */
 static napi_value jpeg_decode(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5], nul, arr;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_value argv[5], nul;
   napi_get_null(env, &nul);
   unsigned char *data, *dst;
   size_t len, cap;
-  int32_t scale = 8, gray = 0, flags = 0;
-  if (argc < 5 || !get_buffer(env, argv[0], &data, &len) || !get_buffer(env, argv[4], &dst, &cap)) return nul;
-  napi_get_value_int32(env, argv[1], &scale);
-  napi_get_value_int32(env, argv[2], &gray);
-  napi_get_value_int32(env, argv[3], &flags);
-  if (scale < 1 || scale > 8) return nul;
-  struct jpeg_decompress_struct c;
-  err_mgr e;
-  c.err = jpeg_std_error(&e.pub);
-  e.pub.error_exit = on_error;
-  e.pub.emit_message = on_message;
-  e.pub.output_message = no_output;
-  e.warnings = 0;
-  if (setjmp(e.jump)) {
-    jpeg_destroy_decompress(&c);
+  int32_t v[3] = {8, 0, 0}; /* scale, gray, flags */
+  if (tk_args(env, info, 5, argv, NULL) || !tk_bytes(env, argv[0], &data, &len) || !tk_bytes(env, argv[4], &dst, &cap))
     return nul;
-  }
-  jpeg_create_decompress(&c);
+  tk_i32s(env, argv + 1, 3, v);
+  const int32_t scale = v[0], gray = v[1], flags = v[2];
+  if (scale < 1 || scale > 8) return nul;
+  TK_JPEG_BEGIN(c, e, nul);
   jpeg_mem_src(&c, data, (unsigned long)len);
   jpeg_read_header(&c, TRUE);
   int cs = c.jpeg_color_space;
@@ -200,13 +182,9 @@ static napi_value jpeg_decode(napi_env env, napi_callback_info info) {
     jpeg_read_scanlines(&c, rows, left < 16 ? left : 16);
   }
   jpeg_finish_decompress(&c);
-  int w = (int)c.output_width, h = (int)c.output_height, warned = e.warnings;
+  const int size[2] = {(int)c.output_width, (int)c.output_height}, warned = e.warnings;
   jpeg_destroy_decompress(&c);
-  if (warned) return nul;
-  napi_create_array_with_length(env, 2, &arr);
-  napi_set_element(env, arr, 0, js_int(env, w));
-  napi_set_element(env, arr, 1, js_int(env, h));
-  return arr;
+  return warned ? nul : int_array(env, 2, size);
 }
 
 /* Mirrors resizeRaw.ts: Pillow-style fixed point (22-bit coefficients, 8-bit intermediate), integer arithmetic. */
@@ -287,35 +265,24 @@ static void resample_core(const unsigned char *src, int32_t w, int32_t c, int32_
 }
 
 static napi_value resample(napi_env env, napi_callback_info info) {
-  size_t argc = 20;
   napi_value argv[20], undef;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   napi_get_undefined(env, &undef);
-  if (argc < 20) return undef;
+  if (tk_args(env, info, 20, argv, NULL)) return undef;
   unsigned char *src = NULL, *out = NULL, *hsB = NULL, *hcB = NULL, *hwB = NULL, *vsB = NULL, *vcB = NULL,
                 *vwB = NULL;
   size_t n;
-  int32_t w, c, yLo, yHi, hTaps, vTaps, cw, ch, outOffset, outW, padX, padY;
-  get_buffer(env, argv[0], &src, &n);
-  napi_get_value_int32(env, argv[1], &w);
-  napi_get_value_int32(env, argv[2], &c);
-  napi_get_value_int32(env, argv[3], &yLo);
-  napi_get_value_int32(env, argv[4], &yHi);
-  get_buffer(env, argv[5], &hsB, &n);
-  get_buffer(env, argv[6], &hcB, &n);
-  napi_get_value_int32(env, argv[7], &hTaps);
-  get_buffer(env, argv[8], &hwB, &n);
-  get_buffer(env, argv[9], &vsB, &n);
-  get_buffer(env, argv[10], &vcB, &n);
-  napi_get_value_int32(env, argv[11], &vTaps);
-  get_buffer(env, argv[12], &vwB, &n);
-  napi_get_value_int32(env, argv[13], &cw);
-  napi_get_value_int32(env, argv[14], &ch);
-  get_buffer(env, argv[15], &out, &n);
-  napi_get_value_int32(env, argv[16], &outOffset);
-  napi_get_value_int32(env, argv[17], &outW);
-  napi_get_value_int32(env, argv[18], &padX);
-  napi_get_value_int32(env, argv[19], &padY);
+  int32_t v[20] = {0}; /* the number arguments, at their positions */
+  tk_i32s(env, argv, 20, v);
+  const int32_t w = v[1], c = v[2], yLo = v[3], yHi = v[4], hTaps = v[7], vTaps = v[11], cw = v[13], ch = v[14],
+                outOffset = v[16], outW = v[17], padX = v[18], padY = v[19];
+  tk_bytes(env, argv[0], &src, &n);
+  tk_bytes(env, argv[5], &hsB, &n);
+  tk_bytes(env, argv[6], &hcB, &n);
+  tk_bytes(env, argv[8], &hwB, &n);
+  tk_bytes(env, argv[9], &vsB, &n);
+  tk_bytes(env, argv[10], &vcB, &n);
+  tk_bytes(env, argv[12], &vwB, &n);
+  tk_bytes(env, argv[15], &out, &n);
   if (!src || !out || !hsB || !hcB || !hwB || !vsB || !vcB || !vwB) return undef;
   const int32_t *hs = (const int32_t *)hsB, *hc = (const int32_t *)hcB, *vs = (const int32_t *)vsB,
                 *vc = (const int32_t *)vcB, *hw = (const int32_t *)hwB, *vw = (const int32_t *)vwB;
@@ -336,18 +303,15 @@ static napi_value resample(napi_env env, napi_callback_info info) {
 
 /* orient(src, w, h, c, orientation, dst): EXIF orientation 2..8 applied into dst (same size), as orient.ts does. */
 static napi_value orient_px(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6], undef;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   napi_get_undefined(env, &undef);
   unsigned char *src = NULL, *dst = NULL;
   size_t ns = 0, nd = 0;
-  int32_t w = 0, h = 0, c = 0, o = 1;
-  if (argc < 6 || !get_buffer(env, argv[0], &src, &ns) || !get_buffer(env, argv[5], &dst, &nd)) return undef;
-  napi_get_value_int32(env, argv[1], &w);
-  napi_get_value_int32(env, argv[2], &h);
-  napi_get_value_int32(env, argv[3], &c);
-  napi_get_value_int32(env, argv[4], &o);
+  int32_t v[4] = {0, 0, 0, 1}; /* w, h, c, orientation */
+  if (tk_args(env, info, 6, argv, NULL) || !tk_bytes(env, argv[0], &src, &ns) || !tk_bytes(env, argv[5], &dst, &nd))
+    return undef;
+  tk_i32s(env, argv + 1, 4, v);
+  const int32_t w = v[0], h = v[1], c = v[2], o = v[3];
   size_t total = (size_t)w * (size_t)h * (size_t)c;
   if (w <= 0 || h <= 0 || c <= 0 || ns < total || nd < total) return undef;
   int swap = o >= 5;
@@ -377,15 +341,14 @@ static napi_value orient_px(napi_env env, napi_callback_info info) {
 /* inflate(src, dst) -> bytes written, or -1 (corrupt data, or dst too small): one zlib stream (PNG IDAT data)
  * into the caller's scratch buffer, without the per-call stream object and output buffer node:zlib allocates. */
 static napi_value inflate_into(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   unsigned char *src = NULL, *dst = NULL;
   size_t ns = 0, nd = 0;
-  if (argc < 2 || !get_buffer(env, argv[0], &src, &ns) || !get_buffer(env, argv[1], &dst, &nd)) return js_int(env, -1);
+  if (tk_args(env, info, 2, argv, NULL) || !tk_bytes(env, argv[0], &src, &ns) || !tk_bytes(env, argv[1], &dst, &nd))
+    return tk_int(env, -1);
   uLongf out = (uLongf)nd;
   int rc = uncompress(dst, &out, src, (uLong)ns);
-  return js_int(env, rc == Z_OK ? (int)out : -1);
+  return tk_int(env, rc == Z_OK ? (int)out : -1);
 }
 #endif
 

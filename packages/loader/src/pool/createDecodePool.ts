@@ -2,9 +2,8 @@
  * A pool of decoding worker threads (or the calling thread when `threads` ≤ 1). Chunks are queued and handed to the
  * first idle worker; callers await results in input order, so output never depends on which worker was faster.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workersAvailable } from '@tripletkit/common';
 import pLimit from 'p-limit';
 import { decodeChunk } from '../decode/decodeChunk.ts';
 import type { DecodedChunk, DecodeInput, DecodeOptions } from '../decode/decodeOptions.ts';
@@ -25,29 +24,9 @@ interface Task {
   reject: (e: Error) => void;
 }
 
-/** tsx's register API when running from TypeScript sources (tests, benchmarks), else undefined. */
-function tsxApi(): string | undefined {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when worker threads can run this package: built JavaScript, or sources with tsx available. */
-function workersAvailable(): boolean {
-  return path.extname(fileURLToPath(import.meta.url)) !== '.ts' || tsxApi() !== undefined;
-}
-
-/** Starts the worker script; from sources (`.ts`) it first registers tsx inside the worker. */
+/** Starts a decoding worker (decodeWorker next to this module; see @tripletkit/common startWorker). */
 function spawnWorker(options: DecodeOptions): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const ext = path.extname(here);
-  const entry = new URL(`./decodeWorker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(entry, { workerData: { options } });
-  const tsx = tsxApi()!;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: { options } });
+  return startWorker(import.meta.url, 'decodeWorker', { workerData: { options } });
 }
 
 /**
@@ -62,7 +41,7 @@ export function createDecodePool(options: DecodeOptions, threads: number): Decod
   const release = (pixels: Uint8Array) => {
     if (spare.length < 2 * Math.max(threads, 1) + 2) spare.push(pixels.buffer as ArrayBuffer);
   };
-  if (threads <= 1 || !workersAvailable()) {
+  if (threads <= 1 || !workersAvailable(import.meta.url)) {
     // One chunk at a time: decoding reuses per-thread scratch buffers across an await (sharp).
     const limit = pLimit(1);
     return {

@@ -4,6 +4,7 @@
  * the part that holds it. Parts must agree on size, channels and classes (load lists every class in every shard).
  */
 import { resolveParts, TripletkitError } from '@tripletkit/common';
+import { SHARED_META } from '@tripletkit/common/formats';
 import { type ImagesFile, openImagesFile } from './openImages.ts';
 
 /**
@@ -68,7 +69,7 @@ function combine(input: string, parts: ImagesFile[]): ImagesFile {
     channels: first.channels,
     classes: first.classes,
     numRows,
-    metadata: { ...first.metadata, 'tripletkit.parts': String(parts.length) },
+    metadata: { ...first.metadata, [SHARED_META.parts]: String(parts.length) },
     async labels() {
       if (labelCache) return labelCache;
       const out = new Int32Array(numRows);

@@ -5,15 +5,8 @@
  */
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
-import {
-  type DataType,
-  type FixedSizeList,
-  fsError,
-  isIntType,
-  openArrow,
-  TripletkitError,
-  ArrowTypeId as Type,
-} from '@tripletkit/common';
+import { type DataType, fsError, openArrow, TripletkitError, ArrowTypeId as Type } from '@tripletkit/common';
+import { checkImages, imagesSchemaError } from '@tripletkit/common/formats';
 import { type BatchLayout, scanIpc } from './scanIpc.ts';
 
 /** An open images file. */
@@ -66,12 +59,6 @@ function nodeCount(type: DataType): number {
   return 1 + (type.children ?? []).reduce((s, c) => s + nodeCount(c.type), 0);
 }
 
-function schemaError(file: string, what: string): TripletkitError {
-  return new TripletkitError('E_SCHEMA', `The images file ${file} ${what}.`, {
-    hint: 'Images files have pixels FixedSizeList<Uint8>[H·W·C], label Int32 and path Utf8 columns (tripletkit load).',
-  });
-}
-
 /**
  * One images file (see openImages in openImageParts.ts for folders and globs of parts).
  *
@@ -85,29 +72,9 @@ export async function openImagesFile(file: string): Promise<ImagesFile> {
   await src.close(); // only needed the validated schema; reads below go through our own handle
   const md = src.metadata;
   const fields = src.schema.fields;
-  const pi = fields.findIndex((f) => f.name === 'pixels');
-  const li = fields.findIndex((f) => f.name === 'label');
-  const si = fields.findIndex((f) => f.name === 'path');
-  if (pi < 0 || li < 0) throw schemaError(file, 'has no "pixels" and "label" columns');
-  const ptype = fields[pi].type as FixedSizeList;
-  if (ptype.typeId !== Type.FixedSizeList || !isIntType(ptype.children[0].type, 8, false)) {
-    throw schemaError(file, 'has a "pixels" column that is not FixedSizeList<Uint8>');
-  }
-  if (!isIntType(fields[li].type, 32, true)) throw schemaError(file, 'has a "label" column that is not Int32');
-  if (si >= 0 && fields[si].type.typeId !== Type.Utf8) throw schemaError(file, 'has a "path" column that is not Utf8');
-  const height = Number(md['tripletkit.height']);
-  const width = Number(md['tripletkit.width']);
-  const channels = Number(md['tripletkit.channels']);
-  const rowBytes = ptype.listSize;
-  if (!(height > 0 && width > 0 && channels > 0) || height * width * channels !== rowBytes) {
-    throw schemaError(file, 'lacks consistent tripletkit.height/width/channels metadata for its pixels column');
-  }
-  let classes: string[] = [];
-  try {
-    classes = md['tripletkit.classes'] ? (JSON.parse(md['tripletkit.classes']) as string[]) : [];
-  } catch {
-    throw schemaError(file, 'has tripletkit.classes metadata that is not a JSON array');
-  }
+  const { pixels: pi, label: li, path: si, meta } = checkImages(fields, md, file);
+  const { height, width, channels, classes } = meta;
+  const rowBytes = height * width * channels;
   // Buffer and node positions of our three columns.
   const bufStart: number[] = [];
   const nodeStart: number[] = [];
@@ -139,7 +106,7 @@ export async function openImagesFile(file: string): Promise<ImagesFile> {
     const nulls = [nodeStart[pi], nodeStart[pi] + 1, nodeStart[li]].some((k) => l.nullCounts[k] > 0);
     if (l.compressed || nulls || l.buffers.length < b) {
       await fh.close();
-      throw schemaError(file, 'is compressed or has null pixels/labels, which images files never have');
+      throw imagesSchemaError(file, 'is compressed or has null pixels/labels, which images files never have');
     }
   }
   const numRows = layouts.reduce((s, l) => s + l.rows, 0);

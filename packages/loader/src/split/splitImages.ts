@@ -1,15 +1,6 @@
-import {
-  type ArrowFormat,
-  fixedSizeListData,
-  int32Data,
-  type RecordBatch,
-  recordBatch,
-  TripletkitError,
-  utf8Data,
-  writeArrow,
-} from '@tripletkit/common';
+import { type ArrowFormat, type RecordBatch, TripletkitError, writeArrow } from '@tripletkit/common';
+import { encodeSource, IMAGES_META, imagesSchema, listBatch } from '@tripletkit/common/formats';
 import { openImages } from '../read/openImageParts.ts';
-import { imagesSchema } from '../write/imagesSchema.ts';
 import { holdOutClasses, parseClassList } from './selectClasses.ts';
 
 /** Which classes go to `output` (the rest go to `rest`): exactly one of the three. */
@@ -85,8 +76,8 @@ export async function splitImages(input: string, output: string, options: SplitO
         classes: images.classes,
         extra: {
           ...copied(images.metadata),
-          'tripletkit.split.classes': JSON.stringify(names(held)),
-          'tripletkit.split.source': `${input} (${images.numRows} rows)`,
+          [IMAGES_META.splitClasses]: JSON.stringify(names(held)),
+          [IMAGES_META.splitSource]: encodeSource(input, images.numRows),
         },
       });
       const size = images.height * images.width * images.channels;
@@ -99,11 +90,12 @@ export async function splitImages(input: string, output: string, options: SplitO
           rows.forEach((r, j) => {
             pixels.set(b.pixels.subarray(r * size, (r + 1) * size), j * size);
           });
-          yield recordBatch(schema, [
-            fixedSizeListData(pixels, size),
-            int32Data(Int32Array.from(rows, (r) => b.labels[r])),
-            utf8Data(rows.map((r) => b.paths[r])),
-          ]);
+          yield listBatch(
+            schema,
+            pixels,
+            Int32Array.from(rows, (r) => b.labels[r]),
+            rows.map((r) => b.paths[r]),
+          );
         }
       }
       return (await writeArrow(target, schema, produce(), { format: options.format })).rows;
@@ -119,10 +111,21 @@ export async function splitImages(input: string, output: string, options: SplitO
 }
 
 /** Metadata worth carrying from the source (fit, kernel, …), without what imagesSchema sets itself. */
+/** Keys a split file writes afresh rather than copying from its source. */
+const REWRITTEN = new Set<string>([
+  IMAGES_META.kind,
+  IMAGES_META.height,
+  IMAGES_META.width,
+  IMAGES_META.channels,
+  IMAGES_META.classes,
+  IMAGES_META.splitClasses,
+  IMAGES_META.splitSource,
+]);
+
 function copied(md: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(md)) {
-    if (!/^tripletkit\.(kind|height|width|channels|classes|split\.classes|split\.source)$/.test(k)) out[k] = v;
+    if (!REWRITTEN.has(k)) out[k] = v;
   }
   return out;
 }

@@ -5,20 +5,13 @@
  */
 
 import type { RecordBatch, Schema } from '@tripletkit/common';
-import {
-  fixedSizeListData,
-  int32Data,
-  invalidArgument,
-  recordBatch,
-  TripletkitError,
-  utf8Data,
-} from '@tripletkit/common';
+import { invalidArgument, TripletkitError } from '@tripletkit/common';
+import { IMAGES_META, imagesSchema, listBatch } from '@tripletkit/common/formats';
 import type { DecodeInput } from '../decode/decodeOptions.ts';
 import { createDecodePool } from '../pool/createDecodePool.ts';
 import type { ResolvedSource } from '../sources/imageItem.ts';
 import { resolveSource } from '../sources/resolveSource.ts';
 import type { BadFile, ImageSource, LoadOptions } from '../types.ts';
-import { imagesSchema } from './imagesSchema.ts';
 import { type ResolvedOptions, resolveOptions } from './resolveOptions.ts';
 
 /** Counters filled in while the batches are consumed. */
@@ -97,7 +90,7 @@ async function* produce(started: Omit<StartedLoad, 'batches'>, opts: LoadOptions
   const flush = (): RecordBatch => {
     const px = fill === o.batchRows ? pixels : pixels.subarray(0, fill * rowBytes);
     const lb = fill === o.batchRows ? labels : labels.slice(0, fill);
-    const batch = recordBatch(schema, [fixedSizeListData(px, rowBytes), int32Data(lb), utf8Data(paths)]);
+    const batch = listBatch(schema, px, lb, paths);
     // Fresh buffers: the consumer may still hold the batch we just gave out.
     pixels = newPixels();
     labels = new Int32Array(o.batchRows);
@@ -196,9 +189,9 @@ export async function startLoad(source: ImageSource, opts: LoadOptions): Promise
     channels: options.channels,
     classes: src.classes,
     extra: {
-      'tripletkit.fit': options.fit,
-      'tripletkit.kernel': options.kernel,
-      'tripletkit.batch_rows': String(options.batchRows),
+      [IMAGES_META.fit]: options.fit,
+      [IMAGES_META.kernel]: options.kernel,
+      [IMAGES_META.batchRows]: String(options.batchRows),
     },
   });
   const stats: LoadStats = {

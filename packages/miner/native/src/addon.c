@@ -4,8 +4,9 @@
  * Calls are synchronous and single-threaded; parallelism comes from workers.
  */
 #define NAPI_VERSION 6
-#include <node_api.h>
 #include <stdlib.h>
+
+#include "tripletkit_napi.h"
 
 #include "expand.h"
 #include "kernel.h"
@@ -14,55 +15,30 @@
 /* Bump with NATIVE_VERSION in src/distances/nativeKernel.ts whenever the interface changes (the build script reads it). */
 #define TK_VERSION 2
 
-static void throw_error(napi_env env, const char *msg) { napi_throw_error(env, "E_ARG", msg); }
+static void throw_error(napi_env env, const char *msg) { napi_throw_error(env, TK_E_ARG, msg); }
 
-/* Reads a Float32Array argument; returns NULL (with a pending exception) on anything else. */
+/* A Float32Array argument; NULL (with a pending exception) on anything else. */
 static float *f32(napi_env env, napi_value v, size_t *length) {
-  bool is_ta = false;
-  napi_is_typedarray(env, v, &is_ta);
-  if (is_ta) {
-    napi_typedarray_type type;
-    void *data = NULL;
-    if (napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) == napi_ok && type == napi_float32_array)
-      return data ? (float *)data : (float *)"";
-  }
-  throw_error(env, "native distance kernel: expected a Float32Array argument");
-  return NULL;
+  return tk_typed(env, v, napi_float32_array, length, "native distance kernel: expected a Float32Array argument");
 }
 
-/* Reads a typed array argument of the given type; returns NULL (with a pending exception) on anything else. */
-static void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t *length, const char *what) {
-  bool is_ta = false;
-  napi_is_typedarray(env, v, &is_ta);
-  if (is_ta) {
-    napi_typedarray_type type;
-    void *data = NULL;
-    if (napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) == napi_ok && type == want)
-      return data ? data : (void *)"";
-  }
-  napi_throw_error(env, "E_ARG", what);
-  return NULL;
+/* An Int32Array / Float64Array argument; NULL (with a pending exception) on anything else. */
+static int32_t *i32(napi_env env, napi_value v, size_t *length) {
+  return tk_typed(env, v, napi_int32_array, length, "native kernel: expected an Int32Array argument");
+}
+
+static double *f64(napi_env env, napi_value v, size_t *length) {
+  return tk_typed(env, v, napi_float64_array, length, "native kernel: expected a Float64Array argument");
 }
 
 static int int_arg(napi_env env, napi_value v, int *out) {
-  int32_t x;
-  if (napi_get_value_int32(env, v, &x) != napi_ok || x < 0) {
-    throw_error(env, "native distance kernel: expected a non-negative integer argument");
-    return -1;
-  }
-  *out = x;
-  return 0;
+  return tk_uint(env, v, out, "native distance kernel: expected a non-negative integer argument");
 }
 
 /* tile(a, aRows, b, bRows, dim, kind, out, aNorms, bNorms) */
 static napi_value tile(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value argv[9];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 9) {
-    throw_error(env, "native distance kernel: tile() takes 9 arguments");
-    return NULL;
-  }
+  if (tk_args(env, info, 9, argv, "native distance kernel: tile()")) return NULL;
   size_t la, lb, lo, lna, lnb;
   int a_rows, b_rows, dim, kind;
   float *a = f32(env, argv[0], &la);
@@ -102,20 +78,19 @@ typedef struct {
 /* tile, cnt, c0, sign (0: +1, 1: −1), flags (1: lower bound, 2: upper bound), candClass, rowClass, start, ta, tb,
  * tabStart, tabA, tabB, gmin, scale. Returns 0, or −1 with a pending exception. */
 static int block_arg(napi_env env, napi_value *argv, block_args *b) {
-  const char *bad = "native select: expected typed arrays of the documented types";
   int cnt, c0, sign_bit, flags;
   tk_select_in *in = &b->in;
   if (!(in->tile = f32(env, argv[0], &b->l_tile)) || int_arg(env, argv[1], &cnt) || int_arg(env, argv[2], &c0) ||
       int_arg(env, argv[3], &sign_bit) || int_arg(env, argv[4], &flags) ||
-      !(in->cand_class = typed(env, argv[5], napi_int32_array, &b->l_cc, bad)) ||
-      !(in->row_class = typed(env, argv[6], napi_int32_array, &b->l_rc, bad)) ||
-      !(in->start = typed(env, argv[7], napi_int32_array, &b->l_start, bad)) || !(in->ta = f32(env, argv[8], &b->l_ta)) ||
+      !(in->cand_class = i32(env, argv[5], &b->l_cc)) ||
+      !(in->row_class = i32(env, argv[6], &b->l_rc)) ||
+      !(in->start = i32(env, argv[7], &b->l_start)) || !(in->ta = f32(env, argv[8], &b->l_ta)) ||
       !(in->tb = f32(env, argv[9], &b->l_tb)) ||
-      !(in->tab_start = typed(env, argv[10], napi_int32_array, &b->l_ts, bad)) ||
-      !(in->tab_a = typed(env, argv[11], napi_int32_array, &b->l_tba, bad)) ||
-      !(in->tab_b = typed(env, argv[12], napi_int32_array, &b->l_tbb, bad)) ||
-      !(in->gmin = typed(env, argv[13], napi_float64_array, &b->l_gmin, bad)) ||
-      !(in->scale = typed(env, argv[14], napi_float64_array, &b->l_scale, bad)))
+      !(in->tab_start = i32(env, argv[10], &b->l_ts)) ||
+      !(in->tab_a = i32(env, argv[11], &b->l_tba)) ||
+      !(in->tab_b = i32(env, argv[12], &b->l_tbb)) ||
+      !(in->gmin = f64(env, argv[13], &b->l_gmin)) ||
+      !(in->scale = f64(env, argv[14], &b->l_scale)))
     return -1;
   in->cnt = cnt;
   in->c0 = c0;
@@ -127,6 +102,13 @@ static int block_arg(napi_env env, napi_value *argv, block_args *b) {
     return -1;
   }
   return 0;
+}
+
+/* select()/sample(): the call's block arguments and `extra` more; the extra ones, or NULL with a pending exception. */
+static napi_value *block_call(napi_env env, napi_callback_info cb, napi_value *argv, size_t extra, block_args *b,
+                              const char *what) {
+  if (tk_args(env, cb, SELECT_BLOCK_ARGS + extra, argv, what) || block_arg(env, argv, b)) return NULL;
+  return argv + SELECT_BLOCK_ARGS;
 }
 
 /* Memory safety only: every array row i touches must hold the entries it indexes. */
@@ -158,25 +140,18 @@ static int32_t *scratch(napi_env env, int cnt) {
  * records go to out*[rowEnd[q−1] … rowEnd[q]−1] (rowEnd[−1] = 0).
  */
 static napi_value select_rows(napi_env env, napi_callback_info cb) {
-  size_t argc = SELECT_BLOCK_ARGS + 7;
   napi_value argv[SELECT_BLOCK_ARGS + 7];
-  napi_get_cb_info(env, cb, &argc, argv, NULL, NULL);
-  if (argc < SELECT_BLOCK_ARGS + 7) {
-    throw_error(env, "native select: select() takes 22 arguments");
-    return NULL;
-  }
-  const char *bad = "native select: expected typed arrays of the documented types";
   block_args b;
-  if (block_arg(env, argv, &b)) return NULL;
-  napi_value *v = argv + SELECT_BLOCK_ARGS;
+  napi_value *v = block_call(env, cb, argv, 7, &b, "native select: select()");
+  if (!v) return NULL;
   size_t l_live, l_on, l_ox, l_oa, l_ob, l_re;
   int n_live;
   int32_t *live, *on, *oa, *ob, *re;
   float *ox;
-  if (!(live = typed(env, v[0], napi_int32_array, &l_live, bad)) || int_arg(env, v[1], &n_live) ||
-      !(on = typed(env, v[2], napi_int32_array, &l_on, bad)) || !(ox = f32(env, v[3], &l_ox)) ||
-      !(oa = typed(env, v[4], napi_int32_array, &l_oa, bad)) || !(ob = typed(env, v[5], napi_int32_array, &l_ob, bad)) ||
-      !(re = typed(env, v[6], napi_int32_array, &l_re, bad)))
+  if (!(live = i32(env, v[0], &l_live)) || int_arg(env, v[1], &n_live) ||
+      !(on = i32(env, v[2], &l_on)) || !(ox = f32(env, v[3], &l_ox)) ||
+      !(oa = i32(env, v[4], &l_oa)) || !(ob = i32(env, v[5], &l_ob)) ||
+      !(re = i32(env, v[6], &l_re)))
     return NULL;
   if ((size_t)n_live > l_live || (size_t)n_live > l_re) {
     throw_error(env, "native select: argument sizes do not match");
@@ -211,29 +186,22 @@ static napi_value select_rows(napi_env env, napi_callback_info cb) {
  * to its reservoir (which moves next[i]) and calls again with those rows, until none is left.
  */
 static napi_value sample_rows(napi_env env, napi_callback_info cb) {
-  size_t argc = SELECT_BLOCK_ARGS + 10;
   napi_value argv[SELECT_BLOCK_ARGS + 10];
-  napi_get_cb_info(env, cb, &argc, argv, NULL, NULL);
-  if (argc < SELECT_BLOCK_ARGS + 10) {
-    throw_error(env, "native select: sample() takes 25 arguments");
-    return NULL;
-  }
-  const char *bad = "native select: expected typed arrays of the documented types";
   block_args b;
-  if (block_arg(env, argv, &b)) return NULL;
-  napi_value *v = argv + SELECT_BLOCK_ARGS;
+  napi_value *v = block_call(env, cb, argv, 10, &b, "native select: sample()");
+  if (!v) return NULL;
   size_t l_live, l_pend, l_pos, l_seen, l_next, l_en, l_ex, l_ea, l_ei;
   int n_pend;
   int32_t *live, *pend, *pos, *en, *ea, *ei;
   double *seen, *next;
   float *ex;
-  if (!(live = typed(env, v[0], napi_int32_array, &l_live, bad)) ||
-      !(pend = typed(env, v[1], napi_int32_array, &l_pend, bad)) || int_arg(env, v[2], &n_pend) ||
-      !(pos = typed(env, v[3], napi_int32_array, &l_pos, bad)) ||
-      !(seen = typed(env, v[4], napi_float64_array, &l_seen, bad)) ||
-      !(next = typed(env, v[5], napi_float64_array, &l_next, bad)) ||
-      !(en = typed(env, v[6], napi_int32_array, &l_en, bad)) || !(ex = f32(env, v[7], &l_ex)) ||
-      !(ea = typed(env, v[8], napi_int32_array, &l_ea, bad)) || !(ei = typed(env, v[9], napi_int32_array, &l_ei, bad)))
+  if (!(live = i32(env, v[0], &l_live)) ||
+      !(pend = i32(env, v[1], &l_pend)) || int_arg(env, v[2], &n_pend) ||
+      !(pos = i32(env, v[3], &l_pos)) ||
+      !(seen = f64(env, v[4], &l_seen)) ||
+      !(next = f64(env, v[5], &l_next)) ||
+      !(en = i32(env, v[6], &l_en)) || !(ex = f32(env, v[7], &l_ex)) ||
+      !(ea = i32(env, v[8], &l_ea)) || !(ei = i32(env, v[9], &l_ei)))
     return NULL;
   if ((size_t)n_pend > l_pend || (size_t)n_pend > l_en || (size_t)n_pend > l_ex || (size_t)n_pend > l_ea ||
       (size_t)n_pend > l_ei) {
@@ -279,32 +247,26 @@ static napi_value sample_rows(napi_env env, napi_callback_info cb) {
  * not fit or the records are inconsistent.
  */
 static napi_value expand(napi_env env, napi_callback_info cb) {
-  size_t argc = 21;
   napi_value v[21];
-  napi_get_cb_info(env, cb, &argc, v, NULL, NULL);
-  if (argc < 21) {
-    throw_error(env, "native expand: expand() takes 21 arguments");
-    return NULL;
-  }
-  const char *bad = "native expand: expected typed arrays of the documented types";
+  if (tk_args(env, cb, 21, v, "native expand: expand()")) return NULL;
   size_t l_neg, l_x, l_lo, l_hi, l_row, l_val, l_slot, l_a, l_p, l_n, l_dap, l_dan, l_scr;
   int nrec, s, np, a, sign_bit, q0, q1;
   double w;
   tk_expand_in in;
   tk_expand_out out;
   int32_t *scr;
-  if (!(in.neg = typed(env, v[0], napi_int32_array, &l_neg, bad)) || !(in.x = f32(env, v[1], &l_x)) ||
-      !(in.lo = typed(env, v[2], napi_int32_array, &l_lo, bad)) ||
-      !(in.hi = typed(env, v[3], napi_int32_array, &l_hi, bad)) || int_arg(env, v[4], &nrec) ||
-      !(in.row = typed(env, v[5], napi_int32_array, &l_row, bad)) || !(in.val = f32(env, v[6], &l_val)) ||
-      !(in.slot = typed(env, v[7], napi_int32_array, &l_slot, bad)) || int_arg(env, v[8], &s) ||
+  if (!(in.neg = i32(env, v[0], &l_neg)) || !(in.x = f32(env, v[1], &l_x)) ||
+      !(in.lo = i32(env, v[2], &l_lo)) ||
+      !(in.hi = i32(env, v[3], &l_hi)) || int_arg(env, v[4], &nrec) ||
+      !(in.row = i32(env, v[5], &l_row)) || !(in.val = f32(env, v[6], &l_val)) ||
+      !(in.slot = i32(env, v[7], &l_slot)) || int_arg(env, v[8], &s) ||
       int_arg(env, v[9], &np) || int_arg(env, v[10], &a) || int_arg(env, v[11], &sign_bit) ||
       int_arg(env, v[12], &q0) || int_arg(env, v[13], &q1) ||
-      !(out.anchors = typed(env, v[14], napi_int32_array, &l_a, bad)) ||
-      !(out.positives = typed(env, v[15], napi_int32_array, &l_p, bad)) ||
-      !(out.negatives = typed(env, v[16], napi_int32_array, &l_n, bad)) || !(out.d_ap = f32(env, v[17], &l_dap)) ||
+      !(out.anchors = i32(env, v[14], &l_a)) ||
+      !(out.positives = i32(env, v[15], &l_p)) ||
+      !(out.negatives = i32(env, v[16], &l_n)) || !(out.d_ap = f32(env, v[17], &l_dap)) ||
       !(out.d_an = f32(env, v[18], &l_dan)) || napi_get_value_double(env, v[19], &w) != napi_ok ||
-      !(scr = typed(env, v[20], napi_int32_array, &l_scr, bad)))
+      !(scr = i32(env, v[20], &l_scr)))
     return NULL;
   out.len = l_a;
   if (l_p < out.len) out.len = l_p;
@@ -334,17 +296,11 @@ static napi_value expand(napi_env env, napi_callback_info cb) {
 
 static napi_value info(napi_env env, napi_callback_info cb) {
   (void)cb;
-  napi_value obj, isa, simd, version, fast_max;
   const char *name = tk_isa();
-  napi_create_object(env, &obj);
-  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &isa);
+  napi_value obj = tk_info(env, name, TK_VERSION), simd;
   napi_get_boolean(env, name[0] != 's', &simd);
-  napi_create_int32(env, TK_VERSION, &version);
-  napi_set_named_property(env, obj, "isa", isa);
   napi_set_named_property(env, obj, "simd", simd);
-  napi_set_named_property(env, obj, "version", version);
-  napi_create_int32(env, tk_select_fast_max(), &fast_max);
-  napi_set_named_property(env, obj, "selectFastMax", fast_max);
+  napi_set_named_property(env, obj, "selectFastMax", tk_int(env, tk_select_fast_max()));
   return obj;
 }
 
@@ -363,16 +319,7 @@ NAPI_MODULE_INIT() {
     napi_throw_error(env, NULL, "native distance kernel: cannot allocate instance data");
     return NULL;
   }
-  napi_value fn;
-  napi_create_function(env, "tile", NAPI_AUTO_LENGTH, tile, NULL, &fn);
-  napi_set_named_property(env, exports, "tile", fn);
-  napi_create_function(env, "select", NAPI_AUTO_LENGTH, select_rows, NULL, &fn);
-  napi_set_named_property(env, exports, "select", fn);
-  napi_create_function(env, "sample", NAPI_AUTO_LENGTH, sample_rows, NULL, &fn);
-  napi_set_named_property(env, exports, "sample", fn);
-  napi_create_function(env, "expand", NAPI_AUTO_LENGTH, expand, NULL, &fn);
-  napi_set_named_property(env, exports, "expand", fn);
-  napi_create_function(env, "info", NAPI_AUTO_LENGTH, info, NULL, &fn);
-  napi_set_named_property(env, exports, "info", fn);
+  const tk_method methods[] = {{"tile", tile}, {"select", select_rows}, {"sample", sample_rows}, {"expand", expand}, {"info", info}};
+  tk_export(env, exports, methods, sizeof methods / sizeof methods[0]);
   return exports;
 }

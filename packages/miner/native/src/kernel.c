@@ -16,14 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* TK_NO_SIMD / TK_NO_AVX512: the build script retries with these when an older compiler lacks the intrinsics. */
-#if (defined(__x86_64__) || defined(_M_X64)) && !defined(TK_NO_SIMD)
-#define TK_X86 1
-#include <immintrin.h>
-#endif
-#if defined(TK_X86) && !defined(TK_NO_AVX512)
-#define TK_AVX512 1
-#endif
+/* TK_X86 / TK_AVX512 (tripletkit_cpu.h): which intrinsics this build may use; tk_cpu_isa() picks at run time. */
+#include "tripletkit_cpu.h"
 
 #define ALIGN 64
 
@@ -166,19 +160,16 @@ typedef struct {
 
 static const isa_t *pick(void) {
   static const isa_t scalar = {"scalar", S_MR, S_NR, mk_scalar};
-#ifdef TK_X86
-  static const isa_t avx2 = {"avx2", A2_MR, A2_NR, mk_avx2};
-  const char *force = getenv("TRIPLETKIT_ISA"); /* for tests and benchmarks: avx2 / scalar */
-  __builtin_cpu_init();
-  const int has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (force && strcmp(force, "scalar") == 0) return &scalar;
-  if (force && strcmp(force, "avx2") == 0) return has2 ? &avx2 : &scalar;
+  const int level = tk_cpu_isa(); /* TRIPLETKIT_ISA=avx2|scalar caps it for tests and benchmarks */
 #ifdef TK_AVX512
   static const isa_t avx512 = {"avx512", A5_MR, A5_NR, mk_avx512};
-  if (__builtin_cpu_supports("avx512f")) return &avx512;
+  if (level == TK_ISA_AVX512) return &avx512;
 #endif
-  if (has2) return &avx2;
+#ifdef TK_X86
+  static const isa_t avx2 = {"avx2", A2_MR, A2_NR, mk_avx2};
+  if (level >= TK_ISA_AVX2) return &avx2;
 #endif
+  (void)level;
   return &scalar;
 }
 

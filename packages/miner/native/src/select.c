@@ -9,13 +9,7 @@
 #include "kernel.h"
 #include "select.h"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && !defined(TK_NO_SIMD)
-#define TK_X86 1
-#include <immintrin.h>
-#endif
-#if defined(TK_X86) && !defined(TK_NO_AVX512)
-#define TK_AVX512 1
-#endif
+#include "tripletkit_cpu.h"
 
 /* ---------------- scalar ---------------- */
 #define ATTR

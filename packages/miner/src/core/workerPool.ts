@@ -3,28 +3,10 @@
  * single-threaded run). At most `2 × workers` blocks are in flight or waiting, which bounds memory, and nothing new is
  * dispatched while the consumer is busy with a yielded block (backpressure).
  */
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { type ErrorCode, TripletkitError } from '@tripletkit/common';
+import type { Worker } from 'node:worker_threads';
+import { type ErrorCode, startWorker, TripletkitError } from '@tripletkit/common';
 import type { Prepared } from './prepare.ts';
 import type { MinedTriplets, ResolvedOptions } from './types.ts';
-
-// Next to this module, with this module's extension: .ts when run from source (tsx, inherited via execArgv), .js in dist.
-const here = fileURLToPath(import.meta.url);
-const workerFile = path.join(path.dirname(here), `mineWorker${path.extname(here)}`);
-
-/**
- * Starts a mining worker. From TypeScript source, Node 20 does not pass tsx's module hooks to worker threads, so the
- * worker first registers tsx itself (tsx is a dev dependency; dist never takes this path).
- */
-function startWorker(workerData: unknown): Worker {
-  if (!workerFile.endsWith('.ts')) return new Worker(workerFile, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const target = pathToFileURL(workerFile).href;
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(target)}); });`;
-  return new Worker(code, { eval: true, workerData });
-}
 
 type Reply = { id: number; result?: MinedTriplets; error?: { message: string; stack?: string; code?: ErrorCode } };
 
@@ -50,7 +32,7 @@ export async function* mineInWorkers(
   const idle: Worker[] = [];
   try {
     for (let w = 0; w < Math.min(workers, blocks.length); w++) {
-      const worker = startWorker({ prepared, options });
+      const worker = startWorker(import.meta.url, 'mineWorker', { workerData: { prepared, options } });
       worker.on('message', (msg: Reply) => {
         if (msg.error) {
           const { code, message } = msg.error;

@@ -5,12 +5,12 @@
  */
 import {
   type Data,
-  type Field,
   openArrowDataset,
   type RecordBatch,
   TripletkitError,
   ArrowTypeId as Type,
 } from '@tripletkit/common';
+import { checkEmbeddings } from '@tripletkit/common/formats';
 
 /** An embeddings file in memory. */
 export interface EmbeddingsFile {
@@ -37,24 +37,8 @@ export interface ReadEmbeddingsOptions {
   labelMap?: Map<string, number>;
 }
 
-const LISTS = new Set<number>([Type.FixedSizeList, Type.List, Type.LargeList]);
-const STRINGS = new Set<number>([Type.Utf8, Type.LargeUtf8, Type.Utf8View]);
-
-function fail(code: 'E_SCHEMA' | 'E_DATA' | 'E_EMPTY', message: string, hint: string): never {
+function fail(code: 'E_DATA' | 'E_EMPTY', message: string, hint: string): never {
   throw new TripletkitError(code, message, { hint });
-}
-
-function findColumn(fields: Field[], name: string, file: string, what: string, role: string): number {
-  const i = fields.findIndex((f) => f.name === name);
-  if (i < 0) {
-    const found = fields.map((f) => f.name).join(', ') || 'none';
-    fail(
-      'E_SCHEMA',
-      `The ${what} ${file} has no \`${name}\` column (columns found: ${found}).`,
-      `Name the ${role} column \`${name}\`, or pass --${role === 'embedding' ? 'embedding' : 'label'}-column.`,
-    );
-  }
-  return i;
 }
 
 /** Row r of a list column as [start, end) into the child's values. */
@@ -76,27 +60,17 @@ export async function readEmbeddings(file: string, options: ReadEmbeddingsOption
   const src = await openArrowDataset(file, what);
   try {
     const fields = src.schema.fields;
-    const ei = findColumn(fields, embName, file, what, 'embedding');
-    const li = findColumn(fields, labName, file, what, 'label');
+    const {
+      embedding: ei,
+      label: li,
+      labelIsString,
+    } = checkEmbeddings(fields, {
+      file,
+      what,
+      embeddingColumn: embName,
+      labelColumn: labName,
+    });
     const et = fields[ei].type;
-    const elem = et.children?.[0]?.type;
-    if (!LISTS.has(et.typeId) || elem?.typeId !== Type.Float || elem.precision === 0) {
-      fail(
-        'E_SCHEMA',
-        `The \`${embName}\` column of ${file} is ${et}, not a list of Float32 or Float64.`,
-        'Store embeddings as FixedSizeList<Float32>[D] (or List<Float32>/List<Float64>).',
-      );
-    }
-    const lt = fields[li].type;
-    const labelIsString =
-      STRINGS.has(lt.typeId) || (lt.typeId === Type.Dictionary && STRINGS.has(lt.dictionary.typeId));
-    if (!labelIsString && lt.typeId !== Type.Int && lt.typeId !== Type.Float) {
-      fail(
-        'E_SCHEMA',
-        `The \`${labName}\` column of ${file} is ${lt}, not an integer or string.`,
-        'Store labels as Int32.',
-      );
-    }
     let dim = et.typeId === Type.FixedSizeList ? (et as { listSize: number }).listSize : -1;
     const embParts: Float32Array[] = [];
     const labParts: Int32Array[] = [];

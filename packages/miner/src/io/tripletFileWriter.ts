@@ -57,7 +57,7 @@ class Sink {
  * atomically. `onBlock` runs after each block is written (progress, and a chance for timers to run).
  *
  * @example
- * await writeTripletBlocks('mined.arrow', blocks(), { 'tripletkit.strategy': 'semi-hard' });
+ * await writeTripletBlocks('mined.arrow', blocks(), { [TRIPLETS_META.strategy]: 'semi-hard' });
  */
 export async function writeTripletBlocks(
   target: string,

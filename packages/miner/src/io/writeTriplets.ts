@@ -4,32 +4,18 @@
  */
 import {
   type ArrowFormat,
-  field,
   float32Data,
-  float32Type,
   int32Data,
-  int32Type,
   type RecordBatch,
   recordBatch,
   type Schema,
-  schemaOf,
   writeArrow,
 } from '@tripletkit/common';
+import { tripletsSchema } from '@tripletkit/common/formats';
 import type { MinedTriplets } from '../core/types.ts';
 
-/** The triplets schema with the given metadata (`tripletkit.kind` = `triplets` is added). */
-export function tripletSchema(metadata: Record<string, string>): Schema {
-  return schemaOf(
-    [
-      field('anchor', int32Type()),
-      field('positive', int32Type()),
-      field('negative', int32Type()),
-      field('d_ap', float32Type()),
-      field('d_an', float32Type()),
-    ],
-    { 'tripletkit.kind': 'triplets', ...metadata },
-  );
-}
+/** The triplets schema of `@tripletkit/common/formats`, under the miner's historical name. */
+export const tripletSchema: (metadata: Record<string, string>) => Schema = tripletsSchema;
 
 /** One record batch over the columns, without copying. */
 export function tripletBatch(schema: Schema, t: MinedTriplets): RecordBatch {
@@ -44,7 +30,7 @@ export function tripletBatch(schema: Schema, t: MinedTriplets): RecordBatch {
 
 /**
  * @example
- * await writeTriplets('mined.arrow', mineStream(emb, 64, labels, opts), { 'tripletkit.strategy': 'semi-hard' });
+ * await writeTriplets('mined.arrow', mineStream(emb, 64, labels, opts), { [TRIPLETS_META.strategy]: 'semi-hard' });
  */
 export async function writeTriplets(
   target: string,

@@ -10,14 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-/* TK_NO_AVX512 / TK_NO_SIMD: fallbacks for compilers without those intrinsics (see scripts/build-native.mjs). */
-#if defined(__x86_64__) && !defined(TK_NO_SIMD)
-#define TK_X86 1
-#include <immintrin.h>
-#if !defined(TK_NO_AVX512)
-#define TK_AVX512 1
-#endif
-#endif
+/* TK_X86 / TK_AVX512: which intrinsics this build may use; the isa argument says which this CPU runs. */
+#include "tripletkit_cpu.h"
 
 #define KC 256
 
@@ -106,18 +100,6 @@ __attribute__((target("avx2,fma"))) static void block_avx2(int mr, int nr, int k
 }
 #endif
 
-/* 2 = avx512, 1 = avx2, 0 = scalar */
-int tk_isa(void) {
-#if TK_X86
-  __builtin_cpu_init();
-#if TK_AVX512
-  if (__builtin_cpu_supports("avx512f")) return 2;
-#endif
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
-#endif
-  return 0;
-}
-
 /*
  * C[M×N] (+)= op(A)·B. transA = 0: A is M×K (lda); transA = 1: A is K×M (lda), i.e. C = Aᵀ·B. B is K×N (ldb).
  */
@@ -127,8 +109,8 @@ void tk_sgemm(int isa, int transA, int M, int N, int K, const float *a, long lda
     for (int i = 0; i < M; i++) memset(c + (long)i * ldc, 0, sizeof(float) * N);
   long sai = transA ? 1 : lda;
   long sak = transA ? lda : 1;
-  int MR = isa == 2 ? 8 : isa == 1 ? 6 : 4;
-  int NR = isa == 2 ? 32 : isa == 1 ? 16 : 16;
+  int MR = isa == TK_ISA_AVX512 ? 8 : isa == TK_ISA_AVX2 ? 6 : 4;
+  int NR = isa == TK_ISA_AVX512 ? 32 : isa == TK_ISA_AVX2 ? 16 : 16;
   for (int n0 = 0; n0 < N; n0 += NR) {
     int nr = N - n0 < NR ? N - n0 : NR;
     for (int k0 = 0; k0 < K; k0 += KC) {
@@ -139,13 +121,13 @@ void tk_sgemm(int isa, int transA, int M, int N, int K, const float *a, long lda
         const float *ap = a + (long)m0 * sai + (long)k0 * sak;
         float *cp = c + (long)m0 * ldc + n0;
 #if TK_AVX512
-        if (isa == 2) {
+        if (isa == TK_ISA_AVX512) {
           block_avx512(mr, nr, kc, ap, sai, sak, bp, ldb, cp, ldc);
           continue;
         }
 #endif
 #if TK_X86
-        if (isa == 1) {
+        if (isa == TK_ISA_AVX2) {
           block_avx2(mr, nr, kc, ap, sai, sak, bp, ldb, cp, ldc);
           continue;
         }
@@ -221,8 +203,8 @@ int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *
   float *xp = pad_input(x, B, H, W, C, Hp, Wp, top, left);
   if (!xp) return -1;
   memset(out, 0, sizeof(float) * (size_t)B * OH * OW * Co);
-  int MR = isa == 2 ? 8 : isa == 1 ? 6 : 4;
-  int NR = isa == 2 ? 32 : 16;
+  int MR = isa == TK_ISA_AVX512 ? 8 : isa == TK_ISA_AVX2 ? 6 : 4;
+  int NR = isa == TK_ISA_AVX512 ? 32 : 16;
   for (int b = 0; b < B; b++) {
     for (int oy = 0; oy < OH; oy++) {
       for (int ox0 = 0; ox0 < OW; ox0 += MR) {
@@ -237,13 +219,13 @@ int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *
               for (int k0 = 0; k0 < C; k0 += KC) {
                 int kc = C - k0 < KC ? C - k0 : KC;
 #if TK_AVX512
-                if (isa == 2) {
+                if (isa == TK_ISA_AVX512) {
                   block_avx512(mr, nr, kc, ap + k0, (long)sw * C, 1, bp + (long)k0 * Co, Co, cp + n0, Co);
                   continue;
                 }
 #endif
 #if TK_X86
-                if (isa == 1) {
+                if (isa == TK_ISA_AVX2) {
                   block_avx2(mr, nr, kc, ap + k0, (long)sw * C, 1, bp + (long)k0 * Co, Co, cp + n0, Co);
                   continue;
                 }
@@ -295,7 +277,7 @@ __attribute__((target("avx512f"))) static void fgrad_avx512(int mr, int nr, int 
 int tk_conv2d_filter_grad(int isa, const float *x, int B, int H, int W, int C, const float *dy, int FH, int FW, int Co,
                           int sh, int sw, int dh, int dw, int top, int left, int OH, int OW, float *dwout) {
 #if TK_AVX512
-  if (isa != 2) return -2;
+  if (isa != TK_ISA_AVX512) return -2;
   int Hp = (OH - 1) * sh + (FH - 1) * dh + 1;
   int Wp = (OW - 1) * sw + (FW - 1) * dw + 1;
   float *xp = pad_input(x, B, H, W, C, Hp, Wp, top, left);

@@ -1,7 +1,8 @@
 /**
  * Reading a triplets file (`tripletkit mine` output) for offline training, checked against the images it indexes.
  */
-import { isIntType, openArrowDataset, TripletkitError } from '@tripletkit/common';
+import { openArrowDataset, TripletkitError } from '@tripletkit/common';
+import { checkTriplets, decodeSource, TRIPLETS_META } from '@tripletkit/common/formats';
 
 /** Triplet columns in memory, plus the mining settings recorded in the file's metadata. */
 export interface TripletList {
@@ -18,16 +19,6 @@ function mismatch(file: string, detail: string): TripletkitError {
   });
 }
 
-/** The source row count recorded by tripletkit mine (`tripletkit.source`), if any. */
-function recordedRows(metadata: Record<string, string>): number | undefined {
-  try {
-    const rows = JSON.parse(metadata['tripletkit.source'] ?? 'null')?.rows;
-    return Number.isInteger(rows) ? rows : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Reads triplets and checks them against the images they index: the row count recorded at mining time must equal
  * the images' (when recorded), every index must be a row, and with `labels` every triplet must be label-consistent
@@ -39,23 +30,11 @@ function recordedRows(metadata: Record<string, string>): number | undefined {
 export async function readTriplets(file: string, imageRows: number, labels?: Int32Array): Promise<TripletList> {
   const src = await openArrowDataset(file, 'triplets file');
   try {
-    const recorded = recordedRows(src.metadata);
+    const recorded = decodeSource(src.metadata[TRIPLETS_META.source])?.rows;
     if (recorded !== undefined && recorded !== imageRows) {
       throw mismatch(file, `it was mined from ${recorded} rows but the images file has ${imageRows}`);
     }
-    for (const name of ['anchor', 'positive', 'negative']) {
-      const f = src.schema.fields.find((x) => x.name === name);
-      if (!f) {
-        throw new TripletkitError('E_SCHEMA', `The triplets file ${file} has no "${name}" column.`, {
-          hint: 'Give the output of tripletkit mine (columns anchor, positive, negative, d_ap, d_an).',
-        });
-      }
-      if (!isIntType(f.type, 32, true)) {
-        throw new TripletkitError('E_SCHEMA', `The "${name}" column of ${file} is ${f.type}, not Int32.`, {
-          hint: 'Triplet columns are Int32 row indices (tripletkit mine writes them so).',
-        });
-      }
-    }
+    checkTriplets(src.schema.fields, file);
     const cols: Record<string, Int32Array[]> = { anchor: [], positive: [], negative: [] };
     for await (const b of src.batches()) {
       for (const name of Object.keys(cols)) {
@@ -111,12 +90,12 @@ export async function readTriplets(file: string, imageRows: number, labels?: Int
         }
       }
     }
-    const margin = Number(src.metadata['tripletkit.margin']);
+    const margin = Number(src.metadata[TRIPLETS_META.margin]);
     return {
       anchors,
       positives,
       negatives,
-      strategy: src.metadata['tripletkit.strategy'],
+      strategy: src.metadata[TRIPLETS_META.strategy],
       margin: Number.isFinite(margin) ? margin : undefined,
     };
   } finally {

@@ -9,20 +9,12 @@ import {
   type ArrowFormat,
   createProgress,
   expectPositiveInteger,
-  field,
-  fixedSizeListData,
-  float32ListType,
-  int32Data,
-  int32Type,
   type ProgressOption,
   type RecordBatch,
-  recordBatch,
-  schemaOf,
   TripletkitError,
-  utf8Data,
-  utf8Type,
   writeArrow,
 } from '@tripletkit/common';
+import { embeddingsMetadata, embeddingsSchema, listBatch } from '@tripletkit/common/formats';
 import { openImages } from '@tripletkit/loader';
 import { loadNativeGemm } from '../backend/nativeGemm.ts';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
@@ -114,14 +106,10 @@ export async function embedImages(
       mean: norm.mean.length === 1 ? Array(shape[2]).fill(norm.mean[0]) : norm.mean,
       std: norm.std.length === 1 ? Array(shape[2]).fill(norm.std[0]) : norm.std,
     };
-    const schema = schemaOf(
-      [field('embedding', float32ListType(dim)), field('label', int32Type()), field('path', utf8Type())],
-      {
-        'tripletkit.kind': 'embeddings',
-        'tripletkit.source': `${imagesPath} (${images.numRows} rows)`,
-        // Kernels round differently: record which computed these numbers.
-        'tripletkit.kernel': kernelName(backend.name),
-      },
+    // Kernels round differently: the metadata records which computed these numbers.
+    const schema = embeddingsSchema(
+      dim,
+      embeddingsMetadata({ file: imagesPath, rows: images.numRows }, kernelName(backend.name)),
     );
     // Global batches [k·batchSize, (k+1)·batchSize): a shard takes a contiguous run of them.
     const nBatches = Math.ceil(images.numRows / batchSize);
@@ -152,11 +140,7 @@ export async function embedImages(
             );
           }
         }
-        yield recordBatch(schema, [
-          fixedSizeListData(values, dim),
-          int32Data(b.labels),
-          utf8Data(paths.slice(s - first, s - first + n)),
-        ]);
+        yield listBatch(schema, values, b.labels, paths.slice(s - first, s - first + n));
         bar.tick(n);
       }
     }

@@ -5,27 +5,13 @@
  * applies the optimizer — exactly the update of the union of the batches, like PyTorch DDP where every replica mines
  * its own batch.
  */
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ErrorCode, TripletkitError } from '@tripletkit/common';
+import { type ErrorCode, startWorker, TripletkitError } from '@tripletkit/common';
 import type { BackendChoice } from '../backend/selectBackend.ts';
 import { serializeModel } from '../model/modelIO.ts';
 import type { StepConfig, StepInput } from '../train/computeStep.ts';
 import type { InitMessage, StepReply } from './protocol.ts';
-
-const here = fileURLToPath(import.meta.url);
-const workerFile = path.join(path.dirname(here), `trainWorker${path.extname(here)}`);
-
-/** From TypeScript source, the worker registers tsx itself (Node 20 does not pass module hooks to workers). */
-function startWorker(): Worker {
-  if (!workerFile.endsWith('.ts')) return new Worker(workerFile);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const target = pathToFileURL(workerFile).href;
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(target)}); });`;
-  return new Worker(code, { eval: true });
-}
 
 /** The combined result of one data-parallel step. */
 export interface ParallelStepResult {
@@ -62,7 +48,7 @@ export class WorkerEngine {
       weightData,
       config,
     };
-    const workers = Array.from({ length: count }, () => startWorker());
+    const workers = Array.from({ length: count }, () => startWorker(import.meta.url, 'trainWorker'));
     const engine = new WorkerEngine(workers);
     try {
       await Promise.all(workers.map((w) => engine.request(w, init)));

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ArrowFormat } from '@tripletkit/common';
+import { IMAGES_META } from '@tripletkit/common/formats';
 import { type BadFile, openImages } from '@tripletkit/loader';
 import { readEmbeddings } from '@tripletkit/miner';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
@@ -48,11 +49,11 @@ export function modelPreprocessing(metadata: Record<string, unknown> | undefined
   const stored = metadata?.preprocessing as Partial<Preprocessing> | undefined;
   const [h, w, c] = (metadata?.inputShape as number[] | undefined) ?? inputShape.slice(1);
   return preprocessingOf({
-    'tripletkit.height': String(stored?.height ?? h),
-    'tripletkit.width': String(stored?.width ?? w),
-    'tripletkit.channels': String(stored?.channels ?? c),
-    'tripletkit.fit': stored?.fit ?? 'cover',
-    'tripletkit.kernel': stored?.kernel ?? 'linear',
+    [IMAGES_META.height]: String(stored?.height ?? h),
+    [IMAGES_META.width]: String(stored?.width ?? w),
+    [IMAGES_META.channels]: String(stored?.channels ?? c),
+    [IMAGES_META.fit]: stored?.fit ?? 'cover',
+    [IMAGES_META.kernel]: stored?.kernel ?? 'linear',
   });
 }
 

@@ -1,18 +1,5 @@
-import {
-  type ArrowFormat,
-  field,
-  fixedSizeListData,
-  float32ListType,
-  int32Data,
-  int32Type,
-  openArrow,
-  recordBatch,
-  schemaOf,
-  TripletkitError,
-  utf8Data,
-  utf8Type,
-  writeArrow,
-} from '@tripletkit/common';
+import { type ArrowFormat, openArrow, writeArrow } from '@tripletkit/common';
+import { embeddingsSchema, indexMetadata, listBatch, readIndexMetadata } from '@tripletkit/common/formats';
 import { readEmbeddings } from '@tripletkit/miner';
 import type { ModelIdentity } from './modelIdentity.ts';
 import type { Preprocessing } from './preprocessing.ts';
@@ -40,21 +27,8 @@ export interface GalleryIndex {
  * await writeIndex('gallery.idx.arrow', index);
  */
 export async function writeIndex(file: string, index: Omit<GalleryIndex, 'file'>, format?: ArrowFormat) {
-  const schema = schemaOf(
-    [field('embedding', float32ListType(index.dim)), field('label', int32Type()), field('path', utf8Type())],
-    {
-      'tripletkit.kind': 'index',
-      'tripletkit.classes': JSON.stringify(index.classes),
-      'tripletkit.model': JSON.stringify(index.model),
-      'tripletkit.preprocessing': JSON.stringify(index.preprocessing),
-      'tripletkit.features': index.features,
-    },
-  );
-  const batch = recordBatch(schema, [
-    fixedSizeListData(index.embeddings, index.dim),
-    int32Data(index.labels),
-    utf8Data(index.paths),
-  ]);
+  const schema = embeddingsSchema(index.dim, indexMetadata(index));
+  const batch = listBatch(schema, index.embeddings, index.labels, index.paths);
   return writeArrow(file, schema, [batch], { format });
 }
 
@@ -66,12 +40,7 @@ export async function writeIndex(file: string, index: Omit<GalleryIndex, 'file'>
  */
 export async function readIndex(file: string): Promise<GalleryIndex> {
   const e = await readEmbeddings(file, { what: 'index file' });
-  const md = e.metadata;
-  if (md['tripletkit.kind'] !== 'index' || !md['tripletkit.model'] || !md['tripletkit.preprocessing']) {
-    throw new TripletkitError('E_SCHEMA', `The file ${file} is not a search index (no tripletkit.model metadata).`, {
-      hint: 'Build one with: tripletkit index --model MODEL --images gallery.arrow -o gallery.idx.arrow',
-    });
-  }
+  const meta = readIndexMetadata<GalleryIndex['model'], Preprocessing>(e.metadata, file);
   const paths: string[] = [];
   const src = await openArrow(file, 'index file');
   try {
@@ -88,9 +57,6 @@ export async function readIndex(file: string): Promise<GalleryIndex> {
     dim: e.dim,
     labels: e.labels,
     paths,
-    classes: JSON.parse(md['tripletkit.classes'] ?? '[]'),
-    model: JSON.parse(md['tripletkit.model']),
-    preprocessing: JSON.parse(md['tripletkit.preprocessing']),
-    features: md['tripletkit.features'] === 'backbone' ? 'backbone' : 'embedding',
+    ...meta,
   };
 }

@@ -1,3 +1,4 @@
+import { IMAGES_META } from '@tripletkit/common/formats';
 import { openImages } from '@tripletkit/loader';
 
 /** How images were turned into pixels: what a query image must get to be comparable (stored with models and indexes). */
@@ -14,11 +15,11 @@ export interface Preprocessing {
 /** Preprocessing from an images file's schema metadata (`tripletkit.height/width/channels/fit/kernel`). */
 export function preprocessingOf(md: Record<string, string>): Preprocessing {
   return {
-    height: Number(md['tripletkit.height']),
-    width: Number(md['tripletkit.width']),
-    channels: Number(md['tripletkit.channels']) === 1 ? 1 : 3,
-    fit: (md['tripletkit.fit'] as Preprocessing['fit']) || 'cover',
-    kernel: (md['tripletkit.kernel'] as Preprocessing['kernel']) || 'linear',
+    height: Number(md[IMAGES_META.height]),
+    width: Number(md[IMAGES_META.width]),
+    channels: Number(md[IMAGES_META.channels]) === 1 ? 1 : 3,
+    fit: (md[IMAGES_META.fit] as Preprocessing['fit']) || 'cover',
+    kernel: (md[IMAGES_META.kernel] as Preprocessing['kernel']) || 'linear',
   };
 }
 
