@@ -9,6 +9,7 @@
 
 #include "expand.h"
 #include "kernel.h"
+#include "pages.h"
 #include "select.h"
 
 /* Bump with NATIVE_VERSION in src/distances/nativeKernel.ts whenever the interface changes (the build script reads it). */
@@ -372,6 +373,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "sample", fn);
   napi_create_function(env, "expand", NAPI_AUTO_LENGTH, expand, NULL, &fn);
   napi_set_named_property(env, exports, "expand", fn);
+  napi_create_function(env, "adviseHugePages", NAPI_AUTO_LENGTH, tk_advise_huge_pages, NULL, &fn);
+  napi_set_named_property(env, exports, "adviseHugePages", fn);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, info, NULL, &fn);
   napi_set_named_property(env, exports, "info", fn);
   return exports;
