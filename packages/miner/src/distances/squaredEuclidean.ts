@@ -1,5 +1,19 @@
-import type { Distance } from './distance.ts';
+import type { Distance, TensorOps } from './distance.ts';
 import { KIND_SQUARED } from './jsKernel.ts';
+
+/** Σ (x[a+k] − y[b+k])² in float64 (shared with euclidean.ts). */
+export function sumSquaredDiff(x: Float32Array, a: number, y: ArrayLike<number>, b: number, dim: number): number {
+  let s = 0;
+  for (let k = 0; k < dim; k++) s += (x[a + k] - y[b + k]) ** 2;
+  return s;
+}
+
+/** ‖a‖² + ‖b‖² − 2a·b for every pair of rows of `e`, unclamped (shared with euclidean.ts). */
+export function squaredGram<T>(ops: TensorOps<T>, e: T): T {
+  const sq = ops.sum(ops.square(e), 1);
+  const dot = ops.matMul(e, e, false, true);
+  return ops.sub(ops.add(ops.reshape(sq, [-1, 1]), ops.reshape(sq, [1, -1])), ops.mul(dot, 2));
+}
 
 /**
  * Squared Euclidean distance: max(0, ‖a‖² + ‖b‖² − 2a·b) in the tile kernel. PML's LpDistance(power=2).
@@ -14,14 +28,6 @@ export const squaredEuclidean: Distance<'squared-euclidean'> = {
   needsNorms: true,
   searchNormalizes: false,
   kernel: KIND_SQUARED,
-  dissimilarity(x, a, y, b, dim) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += (x[a + k] - y[b + k]) ** 2;
-    return s;
-  },
-  matrix(ops, e) {
-    const sq = ops.sum(ops.square(e), 1);
-    const dot = ops.matMul(e, e, false, true);
-    return ops.maximum(ops.sub(ops.add(ops.reshape(sq, [-1, 1]), ops.reshape(sq, [1, -1])), ops.mul(dot, 2)), 0);
-  },
+  dissimilarity: sumSquaredDiff,
+  matrix: (ops, e) => ops.maximum(squaredGram(ops, e), 0),
 };
