@@ -13,3 +13,21 @@ test("the CLI's choice lists (written out for a fast --help) equal the libraries
   assert.deepEqual(cli.REDUCTIONS, trainer.REDUCTIONS);
   assert.deepEqual(cli.FEATURES, trainer.FEATURES);
 });
+
+test("the CLI's mining choices list every registered distance and strategy, in registry order", () => {
+  // A distance or strategy added to the miner's registries must be added to cli/src/choices.ts too (kept static so
+  // that --help imports no library).
+  assert.deepEqual(
+    cli.DISTANCE_KINDS,
+    miner.DISTANCES.map((d) => d.name),
+  );
+  assert.deepEqual(
+    cli.STRATEGIES,
+    miner.STRATEGY_DEFS.filter((s) => s.offline).map((s) => s.name),
+  );
+  const online = miner.STRATEGY_DEFS.flatMap((s) => (s.online ? [s.online] : [])).sort((a, b) => a.rank - b.rank);
+  assert.deepEqual(
+    cli.ONLINE_MINING,
+    online.map((o) => o.name),
+  );
+});

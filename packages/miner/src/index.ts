@@ -11,12 +11,16 @@ export {
 } from './core/types.ts';
 export {
   DISTANCE_KINDS,
+  DISTANCES,
+  type Distance,
   type DistanceKind,
   distanceTile,
+  getDistance,
   isSimilarity,
   kernelInfo,
   l2Normalize,
   squaredNorms,
+  type TensorOps,
 } from './distances/index.ts';
 export {
   type EmbeddingsFile,
@@ -56,4 +60,17 @@ export {
 export { DEFAULT_MAX_TRIPLETS, mine, mineAsync, minePending, mineStream, shardRange } from './mine.ts';
 export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';
 export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
-export { type MarginWindow, marginWindow, tripletMargin } from './strategies/index.ts';
+export {
+  type BatchTriplets,
+  getOnlineStrategy,
+  getStrategy,
+  type MarginWindow,
+  marginWindow,
+  ONLINE_MINING,
+  type OnlineMining,
+  STRATEGY_DEFS,
+  type StrategyDef,
+  type StrategyOption,
+  semiHardTfa,
+  tripletMargin,
+} from './strategies/index.ts';

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { DistanceKind } from '../src/distances/index.ts';
-import { isSimilarity } from '../src/distances/index.ts';
-import { mine, mineAsync, type Strategy } from '../src/index.ts';
+import { DISTANCE_KINDS, isSimilarity } from '../src/distances/index.ts';
+import { mine, mineAsync, STRATEGIES, type Strategy } from '../src/index.ts';
 import { lastAtMost } from '../src/strategies/float32Threshold.ts';
 import { oracleMine, tuples } from './helpers/mineOracle.ts';
 
-const STRATS: Strategy[] = ['all', 'hard', 'semi-hard', 'easy', 'batch-hard'];
-const KINDS: DistanceKind[] = ['euclidean', 'squared-euclidean', 'cosine'];
+// Every registered strategy and distance (a new one is covered, and needs its rule in the oracle).
+const STRATS: readonly Strategy[] = STRATEGIES;
+const KINDS: readonly DistanceKind[] = DISTANCE_KINDS;
 
 /** Small data sets: float or small-integer rows (exact ties), duplicated rows, 1–4 classes. */
 const dataSet = fc

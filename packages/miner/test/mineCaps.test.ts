@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { concatTriplets, mine } from '../src/index.ts';
+import { concatTriplets, DISTANCE_KINDS, getStrategy, mine, STRATEGIES } from '../src/index.ts';
 import { oracleMine, type Triplet, tuples } from './helpers/mineOracle.ts';
 
 function data(n: number, dim: number, classes: number, seed: number) {
@@ -29,8 +29,9 @@ const sortedCanonical = (ts: Triplet[]) =>
       (ts[i - 1][0] === t[0] && (ts[i - 1][1] < t[1] || (ts[i - 1][1] === t[1] && ts[i - 1][2] < t[2]))),
   );
 
-const marginStrategy = fc.constantFrom('all' as const, 'hard' as const, 'semi-hard' as const, 'easy' as const);
-const kind = fc.constantFrom('euclidean' as const, 'squared-euclidean' as const, 'cosine' as const);
+// Every registered margin strategy (the caps apply to those) and every registered distance.
+const marginStrategy = fc.constantFrom(...STRATEGIES.filter((s) => getStrategy(s).window));
+const kind = fc.constantFrom(...DISTANCE_KINDS);
 
 test('maxPerAnchor: min(K, T) distinct qualifying triplets per anchor, canonical order, independent of tile size', () => {
   fc.assert(

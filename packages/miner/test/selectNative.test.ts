@@ -9,12 +9,21 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { nativeAddon } from '../src/distances/distanceTile.ts';
 import type { DistanceKind } from '../src/distances/index.ts';
-import { kernelInfo, type MinedTriplets, type MineOptions, mine } from '../src/index.ts';
+import {
+  DISTANCE_KINDS,
+  getStrategy,
+  kernelInfo,
+  type MinedTriplets,
+  type MineOptions,
+  mine,
+  STRATEGIES,
+} from '../src/index.ts';
 import { nativeSelectBuffer, useNativeSelection } from '../src/strategies/windowSelector.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const STRATS = ['all', 'hard', 'semi-hard', 'easy'] as const;
-const KINDS: DistanceKind[] = ['euclidean', 'squared-euclidean', 'cosine'];
+// Every registered margin strategy (the window selection is theirs) and every registered distance.
+const STRATS = STRATEGIES.filter((s) => getStrategy(s).window);
+const KINDS: readonly DistanceKind[] = DISTANCE_KINDS;
 const CAPS: MineOptions[] = [
   {},
   { maxPerAnchor: 1 },

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { DISTANCES, distanceTile, l2Normalize } from '@tripletkit/miner';
 import {
   buildEncoder,
   computeStep,
@@ -102,6 +103,25 @@ test('nonzero-mean ignores inactive triplets; all inactive → loss 0', () => {
   });
   assert.equal(r.loss.dataSync()[0], 0);
   assert.equal(r.active, 0);
+});
+
+test("every registered distance's training matrix equals the miner's tile kernel on the same rows", () => {
+  const n = 7;
+  const dim = 5;
+  const rows = l2Normalize(
+    Float32Array.from({ length: n * dim }, (_, i) => Math.cos(i * 2.3 + 0.1)),
+    dim,
+  );
+  for (const d of DISTANCES) {
+    const want = new Float32Array(n * n);
+    distanceTile(rows, n, rows, n, dim, d.name, want);
+    const m = pairwiseDistances(tf.tensor2d(rows, [n, dim]), d.name);
+    const got = m.dataSync();
+    m.dispose();
+    // 2e-3: Euclidean's diagonal is √1e-12 in training (a finite gradient) and a float32 cancellation in mining.
+    for (let k = 0; k < n * n; k++)
+      assert.ok(Math.abs(got[k] - want[k]) < 2e-3, `${d.name} [${k}]: ${got[k]} vs ${want[k]}`);
+  }
 });
 
 test('semi-hard (TF Addons rule): nearest negative farther than the positive, else the farthest', () => {

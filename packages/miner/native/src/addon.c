@@ -10,6 +10,7 @@
 
 #include "expand.h"
 #include "kernel.h"
+#include "pages.h"
 #include "select.h"
 
 /* Bump with NATIVE_VERSION in src/distances/nativeKernel.ts whenever the interface changes (the build script reads it). */
@@ -319,7 +320,9 @@ NAPI_MODULE_INIT() {
     napi_throw_error(env, NULL, "native distance kernel: cannot allocate instance data");
     return NULL;
   }
-  const tk_method methods[] = {{"tile", tile}, {"select", select_rows}, {"sample", sample_rows}, {"expand", expand}, {"info", info}};
+  const tk_method methods[] = {{"tile", tile},     {"select", select_rows},
+                               {"sample", sample_rows}, {"expand", expand},
+                               {"adviseHugePages", tk_advise_huge_pages}, {"info", info}};
   tk_export(env, exports, methods, sizeof methods / sizeof methods[0]);
   return exports;
 }

@@ -5,7 +5,7 @@
  * members (contiguous in Prepared.classRows) and compute small tiles against the block's anchors of that class. The tile kernel is bitwise-deterministic
  * per element, so these values are exactly the ones a full-matrix tile would give.
  */
-import { distanceTile } from '../distances/index.ts';
+import { distanceTile, getDistance } from '../distances/index.ts';
 import type { Prepared } from './prepare.ts';
 import type { ResolvedOptions } from './types.ts';
 
@@ -93,7 +93,7 @@ export function blockPositives(
     if (g) g.push(i);
     else groups.set(c, [i]);
   }
-  const cosine = options.distance === 'cosine';
+  const norms = getDistance(options.distance).needsNorms;
   const tile = options.tileSize;
   const fillAt = start.slice(0, nb);
   for (const [c, locals] of groups) {
@@ -106,7 +106,7 @@ export function blockPositives(
     for (let g = 0; g < ng; g++) {
       const a = a0 + locals[g];
       aRows.set(p.anchors.subarray(a * dim, (a + 1) * dim), g * dim);
-      if (!cosine) aNorms[g] = p.anchorNorms[a];
+      if (norms) aNorms[g] = p.anchorNorms[a];
     }
     for (let k0 = m0; k0 < m1; k0 += tile) {
       const cnt = Math.min(tile, m1 - k0);

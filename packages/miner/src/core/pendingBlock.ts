@@ -5,6 +5,7 @@
  * writes out, so an output of any size streams through a few megabytes.
  */
 
+import { freshFloat32, freshInt32 } from './freshColumns.ts';
 import { emptyTriplets } from './tripletBuffer.ts';
 import type { MinedTriplets } from './types.ts';
 
@@ -61,15 +62,15 @@ export class MaterializedBlock implements PendingBlock {
   }
 }
 
-/** Allocates exactly-sized columns for `n` triplets. */
+/** Allocates exactly-sized columns for `n` triplets (on huge pages when large: see freshColumns.ts). */
 export function allocTriplets(n: number): MinedTriplets {
   if (n === 0) return emptyTriplets();
   return {
-    anchors: new Int32Array(n),
-    positives: new Int32Array(n),
-    negatives: new Int32Array(n),
-    dAp: new Float32Array(n),
-    dAn: new Float32Array(n),
+    anchors: freshInt32(n),
+    positives: freshInt32(n),
+    negatives: freshInt32(n),
+    dAp: freshFloat32(n),
+    dAn: freshFloat32(n),
   };
 }
 

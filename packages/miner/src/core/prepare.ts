@@ -3,7 +3,7 @@
  * the candidates grouped by class. Built once per mining run (and shared with workers), never per block.
  */
 import { invalidArgument, TripletkitError } from '@tripletkit/common';
-import { isSimilarity, l2Normalize, squaredNorms } from '../distances/index.ts';
+import { getDistance, l2Normalize, squaredNorms } from '../distances/index.ts';
 import type { ResolvedOptions } from './types.ts';
 
 /** Read-only inputs of the streaming core. All arrays may live in SharedArrayBuffers. */
@@ -73,13 +73,14 @@ export function prepare(
 ): Prepared {
   const nA = checkInputs(embeddings, dim, labels, 'anchor');
   const nC = reference ? checkInputs(reference.embeddings, dim, reference.labels, 'reference') : nA;
-  const cosine = options.distance === 'cosine';
+  const distance = getDistance(options.distance);
+  const norms = distance.needsNorms;
   const rows = (x: Float32Array) => (options.normalize ? l2Normalize(x, dim) : x);
   const anchors = rows(embeddings);
   const cands = reference ? rows(reference.embeddings) : anchors;
-  // Cosine is a plain dot product of the (normalised) rows: no norms needed.
-  const anchorNorms = cosine ? new Float32Array(0) : squaredNorms(anchors, dim);
-  const candNorms = reference ? (cosine ? new Float32Array(0) : squaredNorms(cands, dim)) : anchorNorms;
+  // A similarity such as cosine is a plain dot product of the (normalised) rows: no norms needed.
+  const anchorNorms = norms ? squaredNorms(anchors, dim) : new Float32Array(0);
+  const candNorms = reference ? (norms ? squaredNorms(cands, dim) : new Float32Array(0)) : anchorNorms;
 
   // Dense class ids over both label sets (only equality matters).
   const ids = new Map<number, number>();
@@ -107,11 +108,11 @@ export function prepare(
   for (let i = 0; i < nC; i++) classMembers[fill[candClass[i]]++] = i;
 
   const classRows = new Float32Array(nC * dim);
-  const classNorms = new Float32Array(cosine ? 0 : nC);
+  const classNorms = new Float32Array(norms ? nC : 0);
   for (let r = 0; r < nC; r++) {
     const m = classMembers[r];
     classRows.set(cands.subarray(m * dim, (m + 1) * dim), r * dim);
-    if (!cosine) classNorms[r] = candNorms[m];
+    if (norms) classNorms[r] = candNorms[m];
   }
 
   return {
@@ -129,7 +130,7 @@ export function prepare(
     classRows,
     classNorms,
     excludeSelf: !reference,
-    sign: isSimilarity(options.distance) ? -1 : 1,
+    sign: distance.isSimilarity ? -1 : 1,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   invalidArgument,
 } from '@tripletkit/common';
 import { DISTANCE_KINDS } from '../distances/index.ts';
+import { getStrategy } from '../strategies/registry.ts';
 import { type MineOptions, type ResolvedOptions, STRATEGIES } from './types.ts';
 
 /** Default rows per anchor block / candidate tile: a 512×512 tile (1 MiB) keeps the kernel near its peak. */
@@ -39,10 +40,10 @@ export function resolveOptions(options: MineOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') invalidArgument('options', 'an object', options);
   const strategy = expectOneOf('strategy', options.strategy ?? 'all', STRATEGIES);
   const negativesPerPair = expectNonNegativeInteger('negativesPerPair', options.negativesPerPair ?? 0);
-  if (strategy === 'batch-hard' && negativesPerPair > 0) {
+  if (negativesPerPair > 0 && !getStrategy(strategy).options.includes('negativesPerPair')) {
     invalidArgument(
       'negativesPerPair',
-      'no value with strategy batch-hard (it keeps one triplet per anchor)',
+      `no value with strategy ${strategy} (it keeps one triplet per anchor)`,
       negativesPerPair,
       'Drop negativesPerPair, or use semi-hard / hard / all.',
     );

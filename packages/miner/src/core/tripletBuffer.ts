@@ -1,3 +1,4 @@
+import { freshFloat32, freshInt32 } from './freshColumns.ts';
 import type { MinedTriplets } from './types.ts';
 
 /**
@@ -102,11 +103,11 @@ export function concatTriplets(parts: MinedTriplets[]): MinedTriplets {
   if (parts.length === 1) return parts[0];
   const n = parts.reduce((s, p) => s + p.anchors.length, 0);
   const out = {
-    anchors: new Int32Array(n),
-    positives: new Int32Array(n),
-    negatives: new Int32Array(n),
-    dAp: new Float32Array(n),
-    dAn: new Float32Array(n),
+    anchors: freshInt32(n),
+    positives: freshInt32(n),
+    negatives: freshInt32(n),
+    dAp: freshFloat32(n),
+    dAn: freshFloat32(n),
   };
   let o = 0;
   for (const p of parts) {

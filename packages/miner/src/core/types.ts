@@ -3,11 +3,10 @@
  */
 import type { DistanceKind } from '../distances/index.ts';
 
-/** Triplet selection strategies (PML: TripletMarginMiner's type_of_triplets, and BatchHardMiner). */
-export type Strategy = 'all' | 'hard' | 'semi-hard' | 'easy' | 'batch-hard';
+import type { Strategy } from '../strategies/registry.ts';
 
-/** Every strategy, in the order the CLI lists them. */
-export const STRATEGIES: readonly Strategy[] = ['all', 'hard', 'semi-hard', 'easy', 'batch-hard'];
+// The strategies are registered objects (strategies/registry.ts); the names stay importable from here.
+export { STRATEGIES, type Strategy } from '../strategies/registry.ts';
 
 /** How `negativesPerPair` chooses among an anchor-positive pair's qualifying negatives. */
 export type Pick = 'hardest' | 'random';

@@ -1,15 +1,9 @@
-import { expectNonNegativeInteger, expectOneOf, expectPositiveInteger, invalidArgument } from '@tripletkit/common';
+import { expectNonNegativeInteger, expectPositiveInteger, invalidArgument } from '@tripletkit/common';
 import { checkRows } from './checks.ts';
-import { jsDistanceTile, KIND_COSINE, KIND_EUCLIDEAN, KIND_SQUARED } from './jsKernel.ts';
-import { DISTANCE_KINDS, type DistanceKind } from './kind.ts';
+import { jsDistanceTile } from './jsKernel.ts';
 import { loadNative } from './nativeKernel.ts';
+import { type DistanceKind, getDistance } from './registry.ts';
 import { squaredNormsInto } from './squaredNorms.ts';
-
-const KIND_CODES: Record<DistanceKind, number> = {
-  euclidean: KIND_EUCLIDEAN,
-  'squared-euclidean': KIND_SQUARED,
-  cosine: KIND_COSINE,
-};
 
 type Kernel = typeof jsDistanceTile;
 
@@ -30,7 +24,7 @@ let scratchB = new Float32Array(0);
  *   `cosine` = a·b (normalise the inputs first with {@link l2Normalize} unless the user asked for raw dot products,
  *   as PML's `CosineSimilarity(normalize_embeddings=False)`).
  * - `aNorms`/`bNorms` are the {@link squaredNorms} of exactly these rows (computed here when absent; unused for
- *   cosine). Pass them when the same rows meet many tiles.
+ *   distances without norms, such as cosine). Pass them when the same rows meet many tiles.
  * - Deterministic: element (i, j) is bitwise the same whatever the tile's shape or position, in any thread.
  *
  * @example
@@ -48,8 +42,8 @@ export function distanceTile(
   aNorms?: Float32Array,
   bNorms?: Float32Array,
 ): void {
-  const code = KIND_CODES[kind];
-  if (code === undefined) expectOneOf('kind', kind, DISTANCE_KINDS);
+  const distance = getDistance(kind, 'kind');
+  const code = distance.kernel;
   expectNonNegativeInteger('aRows', aRows);
   expectNonNegativeInteger('bRows', bRows);
   expectPositiveInteger('dim', dim);
@@ -59,7 +53,7 @@ export function distanceTile(
   if (aRows === 0 || bRows === 0) return;
   let na = aNorms;
   let nb = bNorms;
-  if (code === KIND_COSINE) {
+  if (!distance.needsNorms) {
     // Norms are unused; hand the kernel something of the right type.
     na = scratchA;
     nb = scratchB;

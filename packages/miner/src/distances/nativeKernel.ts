@@ -77,6 +77,11 @@ export interface NativeAddon {
       scratch: Int32Array,
     ]
   ): number;
+  /**
+   * Asks for transparent huge pages on the aligned interior of a fresh array's memory, before it is first written
+   * (native/src/pages.c). Returns whether the advice was taken. Absent from builds before it existed.
+   */
+  adviseHugePages?(view: ArrayBufferView): boolean;
   /** The micro-kernel picked by cpuid: "avx512", "avx2" or "scalar". */
   info(): {
     isa: string;

@@ -1,7 +1,7 @@
 import { expectOneOf, expectPositiveInteger, invalidArgument, TripletkitError } from '@tripletkit/common';
 import { checkMatrix } from '../distances/checks.ts';
-import { DISTANCE_KINDS, type DistanceKind } from '../distances/kind.ts';
 import { l2Normalize } from '../distances/l2Normalize.ts';
+import { DISTANCE_KINDS, type DistanceKind, getDistance } from '../distances/registry.ts';
 
 /** Labels as the metrics accept them: any integer array-like (Int32Array, number[]). */
 export type Labels = ArrayLike<number>;
@@ -74,9 +74,14 @@ export function resolveDistance(options: DistanceOptions): ResolvedDistance {
   return { distance, normalize, queryBlock, referenceBlock };
 }
 
+/** Whether the search sees normalised rows: always for a distance that says so (cosine), else when asked. */
+export function normalizes(o: ResolvedDistance): boolean {
+  return getDistance(o.distance).searchNormalizes || o.normalize;
+}
+
 /** The rows the search sees: normalised for cosine (always) or when asked. */
 export function prepare(x: Float32Array, dim: number, o: ResolvedDistance): Float32Array {
-  return o.distance === 'cosine' || o.normalize ? l2Normalize(x, dim) : x;
+  return normalizes(o) ? l2Normalize(x, dim) : x;
 }
 
 /** Query block size: explicit, or about 4M kept neighbours per block (32 MB), between 1 and 256 queries. */

@@ -1,6 +1,6 @@
 import { TripletkitError } from '@tripletkit/common';
 import { distanceTile } from '../distances/distanceTile.ts';
-import { isSimilarity } from '../distances/kind.ts';
+import { getDistance } from '../distances/registry.ts';
 import { squaredNorms } from '../distances/squaredNorms.ts';
 import { checkEmbeddings, checkLabels, type DistanceOptions, type Labels, prepare, resolveDistance } from './checks.ts';
 
@@ -40,7 +40,7 @@ export function classDistances(
     });
   }
   const o = resolveDistance(options);
-  const sim = isSimilarity(o.distance);
+  const sim = getDistance(o.distance).isSimilarity;
   const q = prepare(query, dim, o);
   const g = prepare(gallery, dim, o);
   const classes = Int32Array.from(new Set(labels)).sort();
@@ -97,6 +97,14 @@ export function classDistances(
   }
   for (let c = 0; c < C; c++) for (let d = 0; d < dim; d++) centres[c * dim + d] = sums[c * dim + d] / counts[c];
   const centroid = new Float32Array(qRows * C);
-  distanceTile(q, qRows, o.distance === 'cosine' ? prepare(centres, dim, o) : centres, C, dim, o.distance, centroid);
+  distanceTile(
+    q,
+    qRows,
+    getDistance(o.distance).searchNormalizes ? prepare(centres, dim, o) : centres,
+    C,
+    dim,
+    o.distance,
+    centroid,
+  );
   return { classes, nearest, nearestRow, centroid };
 }

@@ -1,6 +1,6 @@
 import { expectOneOf } from '@tripletkit/common';
-import { DISTANCE_KINDS, type DistanceKind } from '../distances/kind.ts';
 import { l2Normalize } from '../distances/l2Normalize.ts';
+import { DISTANCE_KINDS, type DistanceKind, getDistance } from '../distances/registry.ts';
 import { checkEmbeddings, checkLabels, type Labels } from './checks.ts';
 import { type Episode, type EpisodeOptions, fewShotEpisodes, resolveEpisodeOptions } from './fewShotEpisodes.ts';
 import { type MeanWithCi, meanConfidence } from './meanConfidence.ts';
@@ -113,8 +113,9 @@ export function fewShotAccuracy(
   const l = checkLabels('labels', labels, rows);
   const o = resolveEpisodeOptions(options);
   const kind = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
-  const cosine = kind === 'cosine';
-  const x = cosine || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
+  // Similarities are compared as 1 − similarity of normalised rows; Lp distances as squared Euclidean (same decisions).
+  const cosine = getDistance(kind).isSimilarity;
+  const x = getDistance(kind).searchNormalizes || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
   const support: number[] = [];
   const prototype: number[] = [];
   for (const ep of fewShotEpisodes(l, o)) {

@@ -8,7 +8,7 @@
  * faiss / torch.topk, which is unspecified; ours is deterministic and independent of the block sizes.
  */
 import { distanceTile } from '../distances/distanceTile.ts';
-import { type DistanceKind, isSimilarity } from '../distances/kind.ts';
+import { type DistanceKind, getDistance } from '../distances/registry.ts';
 import { squaredNorms } from '../distances/squaredNorms.ts';
 
 /** One block of queries with their sorted neighbours. */
@@ -57,10 +57,10 @@ export function* neighborBlocks(s: NeighborSearch): Generator<NeighborBlock> {
   // key becomes the admission threshold. Amortised O(1) per candidate, where a heap costs O(log k) per admission.
   const cap = Math.max(2 * k, k + 1);
   // Keys are "smaller is closer": distances as they are, similarities negated (exact in float32).
-  const sign = isSimilarity(kind) ? -1 : 1;
-  const cosine = kind === 'cosine';
-  const qNorms = cosine ? undefined : squaredNorms(query.subarray(0, s.queryRows * dim), dim);
-  const rNorms = cosine ? undefined : squaredNorms(reference.subarray(0, s.referenceRows * dim), dim);
+  const distance = getDistance(kind);
+  const sign = distance.isSimilarity ? -1 : 1;
+  const qNorms = distance.needsNorms ? squaredNorms(query.subarray(0, s.queryRows * dim), dim) : undefined;
+  const rNorms = distance.needsNorms ? squaredNorms(reference.subarray(0, s.referenceRows * dim), dim) : undefined;
   const tile = new Float32Array(qb * rb);
   const keys = new Float32Array(qb * cap);
   const idx = new Int32Array(qb * cap);

@@ -1,10 +1,11 @@
 import { TripletkitError } from '@tripletkit/common';
-import type { DistanceKind } from '../distances/kind.ts';
+import type { DistanceKind } from '../distances/registry.ts';
 import {
   checkEmbeddings,
   checkLabels,
   type DistanceOptions,
   type Labels,
+  normalizes,
   prepare,
   queryBlockFor,
   resolveDistance,
@@ -201,7 +202,7 @@ export function retrievalMetrics(
     references: referenceRows,
     sameSource,
     distance: o.distance,
-    normalized: o.distance === 'cosine' || o.normalize,
+    normalized: normalizes(o),
     k,
     classAverage: { precisionAt1: avg.p1 / avg.n, rPrecision: avg.rp / avg.n, mapAtR: avg.map / avg.n },
     perClass,

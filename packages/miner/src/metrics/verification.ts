@@ -6,8 +6,8 @@ import {
   Rng,
   TripletkitError,
 } from '@tripletkit/common';
-import { DISTANCE_KINDS, type DistanceKind } from '../distances/kind.ts';
 import { l2Normalize } from '../distances/l2Normalize.ts';
+import { DISTANCE_KINDS, type DistanceKind, getDistance } from '../distances/registry.ts';
 import { checkEmbeddings, checkLabels, type Labels } from './checks.ts';
 import { type VerificationScores, verificationMetrics } from './verificationMetrics.ts';
 
@@ -100,19 +100,10 @@ export function verification(
   const pairs = expectPositiveInteger('pairs', options.pairs ?? 10_000);
   const seed = expectNonNegativeInteger('seed', options.seed ?? 0);
   const kind = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
-  const cosine = kind === 'cosine';
-  const x = cosine || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
+  const distance = getDistance(kind);
+  const x = distance.searchNormalizes || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
   const { a, b, same } = verificationPairs(l, pairs, seed);
   const d = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    let s = 0;
-    const oa = a[i] * dim;
-    const ob = b[i] * dim;
-    for (let k = 0; k < dim; k++) {
-      if (cosine) s += x[oa + k] * x[ob + k];
-      else s += (x[oa + k] - x[ob + k]) ** 2;
-    }
-    d[i] = cosine ? 1 - s : kind === 'euclidean' ? Math.sqrt(s) : s;
-  }
+  for (let i = 0; i < a.length; i++) d[i] = distance.dissimilarity(x, a[i] * dim, x, b[i] * dim, dim);
   return { ...verificationMetrics(d, same, options.farTarget ?? 1e-3), distance: kind, seed };
 }

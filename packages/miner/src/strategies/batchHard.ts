@@ -8,6 +8,7 @@ import type { BlockPositives } from '../core/blockPositives.ts';
 import type { Prepared } from '../core/prepare.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
 import type { Selector } from './selector.ts';
+import type { StrategyDef } from './strategy.ts';
 
 export class BatchHard implements Selector {
   private readonly p: Prepared;
@@ -64,3 +65,19 @@ export class BatchHard implements Selector {
     }
   }
 }
+
+/**
+ * The registered `batch-hard` strategy (offline and online; it takes no margin and no caps).
+ *
+ * @example
+ * mine(emb, 64, labels, { strategy: 'batch-hard' });
+ */
+export const batchHard: StrategyDef<'batch-hard', true, 'batch-hard'> = {
+  name: 'batch-hard',
+  pml: 'BatchHardMiner()',
+  rule: 'per anchor, its hardest positive with its hardest negative',
+  options: [],
+  offline: true,
+  online: { name: 'batch-hard', rank: 3 },
+  selector: (p) => new BatchHard(p),
+};

@@ -11,6 +11,7 @@
  * positive value v in both cases, because fround(−a) = −fround(a).
  */
 import type { Strategy } from '../core/types.ts';
+import { getStrategy } from './registry.ts';
 
 /** Keep a triplet when lo < tm ≤ hi. */
 export interface MarginWindow {
@@ -19,21 +20,15 @@ export interface MarginWindow {
 }
 
 /**
+ * The window of a registered margin strategy (declared in its own file, e.g. semiHard.ts).
+ *
  * @example
  * marginWindow('semi-hard', 0.2); // { lo: 0, hi: Math.fround(0.2) }
  */
 export function marginWindow(strategy: Exclude<Strategy, 'batch-hard'>, margin: number): MarginWindow {
-  const m = Math.fround(margin);
-  switch (strategy) {
-    case 'all':
-      return { lo: Number.NEGATIVE_INFINITY, hi: m };
-    case 'hard':
-      return { lo: Number.NEGATIVE_INFINITY, hi: Math.min(m, 0) };
-    case 'semi-hard':
-      return { lo: 0, hi: m };
-    case 'easy':
-      return { lo: m, hi: Number.POSITIVE_INFINITY };
-  }
+  const window = getStrategy(strategy).window;
+  if (!window) throw new Error(`strategy ${strategy} has no margin window`);
+  return window(margin);
 }
 
 /** PML's float32 triplet margin from canonical values (x: anchor-negative, v: anchor-positive). */

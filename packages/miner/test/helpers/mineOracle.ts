@@ -2,10 +2,11 @@
  * Brute-force reference miner for tests: the full distance matrix (from distanceTile on all rows at once) and a
  * direct enumeration of every (a, p, n) with PML's conditions written out literally.
  */
+import type { Strategy } from '../../src/core/types.ts';
 import { type DistanceKind, distanceTile, isSimilarity, l2Normalize } from '../../src/distances/index.ts';
 
 export interface OracleOptions {
-  strategy: 'all' | 'hard' | 'semi-hard' | 'easy' | 'batch-hard';
+  strategy: Strategy;
   margin: number;
   distance: DistanceKind;
   normalize: boolean;
@@ -25,6 +26,14 @@ export function oracleMatrix(emb: Float32Array, dim: number, o: OracleOptions): 
   return { mat, nC };
 }
 
+/** PML TripletMarginMiner's type_of_triplets conditions on the float32 triplet margin tm, written out literally. */
+const PML_RULES: Record<string, (tm: number, m: number) => boolean> = {
+  all: (tm, m) => tm <= m,
+  hard: (tm, m) => tm <= m && tm <= 0,
+  'semi-hard': (tm, m) => tm <= m && tm > 0,
+  easy: (tm, m) => tm > m,
+};
+
 /** PML TripletMarginMiner / BatchHardMiner, literally, in (a, p, n) order. */
 export function oracleMine(emb: Float32Array, dim: number, labels: Int32Array, o: OracleOptions): Triplet[] {
   const { mat, nC } = oracleMatrix(emb, dim, o);
@@ -35,6 +44,8 @@ export function oracleMine(emb: Float32Array, dim: number, labels: Int32Array, o
   for (let a = 0; a < labels.length; a++) {
     const isPos = (p: number) => refLabels[p] === labels[a] && (o.reference !== undefined || p !== a);
     const isNeg = (n: number) => refLabels[n] !== labels[a];
+    const keep = PML_RULES[o.strategy];
+    if (o.strategy !== 'batch-hard' && !keep) throw new Error(`the oracle has no PML rule for ${o.strategy}: add it`);
     if (o.strategy === 'batch-hard') {
       let bp = -1;
       let bn = -1;
@@ -58,14 +69,7 @@ export function oracleMine(emb: Float32Array, dim: number, labels: Int32Array, o
         const ap = mat[a * nC + p];
         const an = mat[a * nC + n];
         const tm = Math.fround(inverted ? ap - an : an - ap);
-        let keep: boolean;
-        if (o.strategy === 'easy') keep = tm > m;
-        else {
-          keep = tm <= m;
-          if (o.strategy === 'hard') keep &&= tm <= 0;
-          else if (o.strategy === 'semi-hard') keep &&= tm > 0;
-        }
-        if (keep) out.push([a, p, n, ap, an]);
+        if (keep(tm, m)) out.push([a, p, n, ap, an]);
       }
     }
   }

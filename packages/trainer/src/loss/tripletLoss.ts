@@ -4,25 +4,23 @@
  * shared encoder through every role an image plays).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { type DistanceKind, getDistance, type TensorOps } from '@tripletkit/miner';
 
 /** How per-triplet losses become the batch loss. */
 export type Reduction = 'nonzero-mean' | 'mean' | 'soft-margin';
 export const REDUCTIONS: readonly Reduction[] = ['nonzero-mean', 'mean', 'soft-margin'];
 
 /**
- * Euclidean distance matrix [n, n] of the rows of `e` ([n, D]): sqrt(max(‖a‖² + ‖b‖² − 2a·b, 1e-12)). The clamp keeps
- * the gradient finite for identical rows (it is 0 there, as torch.cdist's).
+ * Distance matrix [n, n] of the rows of `e` ([n, D]), Euclidean by default: sqrt(max(‖a‖² + ‖b‖² − 2a·b, 1e-12)).
+ * The clamp keeps the gradient finite for identical rows (it is 0 there, as torch.cdist's).
  *
  * @example
  * const d = pairwiseDistances(tf.tensor2d([[1, 0], [0, 1]])); // [[~0, 1.414], [1.414, ~0]]
  */
-export function pairwiseDistances(e: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const sq = tf.sum(tf.square(e), 1);
-    const dot = tf.matMul(e, e, false, true);
-    const d2 = tf.sub(tf.add(tf.reshape(sq, [-1, 1]), tf.reshape(sq, [1, -1])), tf.mul(dot, 2));
-    return tf.sqrt(tf.maximum(d2, 1e-12)) as tf.Tensor2D;
-  });
+export function pairwiseDistances(e: tf.Tensor2D, distance: DistanceKind = 'euclidean'): tf.Tensor2D {
+  // The matrix is the registered distance's own (@tripletkit/miner's registry), computed with this tfjs.
+  const ops: TensorOps<tf.Tensor> = tf;
+  return tf.tidy(() => getDistance(distance).matrix(ops, e) as tf.Tensor2D);
 }
 
 /** Per-batch loss parts, in "sum" form so that data-parallel workers can be combined exactly. */

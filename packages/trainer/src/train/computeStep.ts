@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
 import { pairwiseDistances, type Reduction, tripletLossFromMatrix } from '../loss/tripletLoss.ts';
-import { type BatchTriplets, mineBatch, type OnlineMining } from '../mining/batchTriplets.ts';
+import { type BatchTriplets, mineBatch, needsDistanceMatrix, type OnlineMining } from '../mining/batchTriplets.ts';
 
 /** What a step needs besides the batch. */
 export interface StepConfig {
@@ -63,7 +63,7 @@ export function computeStep(model: tfl.LayersModel, input: StepInput, config: St
         dim,
         input.labels,
         config.margin,
-        config.mining === 'semi-hard-tfa' ? (d.dataSync() as Float32Array) : undefined,
+        needsDistanceMatrix(config.mining) ? (d.dataSync() as Float32Array) : undefined,
       );
     }
     if (t.anchors.length === 0) {
