@@ -19,9 +19,10 @@ const cache = path.join(os.tmpdir(), 'tripletkit-bench-fashion-mnist');
 const MB = 1024 * 1024;
 
 /** The images file for `split` (t10k | train) at `size` (RGB at 96, gray at 28), built once. */
-function images(split: string, size: number): string {
+export function images(split: string, size: number): string {
   const file = path.join(cache, `${split}-${size}.arrow`);
   if (fs.existsSync(file)) return file;
+  fs.mkdirSync(cache, { recursive: true });
   const args = ['load', '--idx', `${IDX}/${split}-images-idx3-ubyte.gz`, `${IDX}/${split}-labels-idx1-ubyte.gz`];
   if (size !== 28) args.push('--size', String(size), '--channels', '3');
   const r = spawnSync(process.execPath, [cli, ...args, '-o', file], { encoding: 'utf8' });
