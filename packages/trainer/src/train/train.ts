@@ -24,7 +24,8 @@ import {
 } from '@tripletkit/common';
 import { mine } from '@tripletkit/miner';
 import { type BackendChoice, type BackendInfo, selectBackend } from '../backend/selectBackend.ts';
-import { describeStorage, gatherPixels, type ImageSet, readImageSet } from '../data/imageSet.ts';
+import { BatchPrefetcher } from '../data/batchPrefetcher.ts';
+import { describeStorage, type ImageSet, readImageSet } from '../data/imageSet.ts';
 import { type Augmentation, augmentPixels, type Normalization } from '../data/pixels.ts';
 import { readTriplets, type TripletList } from '../data/tripletsFile.ts';
 import { lossDenominator, REDUCTIONS, type Reduction } from '../loss/tripletLoss.ts';
@@ -340,16 +341,27 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
       let countTotal = 0;
       let images = 0;
       let stepsRun = 0;
-      const prepare = (step: number): StepInput[] =>
-        plan[step].map((b, part) => {
-          const pixels = gatherPixels(trainSet, b.rows);
-          if (options.augment) {
+      // Reads (and augments) the next steps' rows in the background while a step computes (bounded: 2 steps ahead).
+      const augment = options.augment;
+      const ahead = new BatchPrefetcher(
+        trainSet,
+        plan.map((parts) => parts.map((b) => b.rows)),
+        augment &&
+          ((pixels, step, part) => {
             const seed = deriveSeed(o.seed, epoch, step, part, 2);
-            augmentPixels(pixels, b.rows.length, trainSet.shape, options.augment, seed);
-          }
-          return { pixels, rows: b.rows.length, triplets: b.triplets, labels: b.labels };
-        });
-      let inputs = state.step < plan.length ? prepare(state.step) : [];
+            augmentPixels(pixels, plan[step][part].rows.length, trainSet.shape, augment, seed);
+          }),
+      );
+      const prepare = async (step: number): Promise<StepInput[]> => {
+        const pixels = await ahead.take(step);
+        return plan[step].map((b, part) => ({
+          pixels: pixels[part],
+          rows: b.rows.length,
+          triplets: b.triplets,
+          labels: b.labels,
+        }));
+      };
+      let inputs = state.step < plan.length ? await prepare(state.step) : [];
       for (; state.step < plan.length; state.step++) {
         // One event-loop turn per step: without workers a step never awaits, and a signal (Ctrl-C, SIGTERM) would
         // only be seen at the end of the epoch.
@@ -374,9 +386,9 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
           const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
           const pending = engine.step(inputs, weights);
           // Overlap: gather (and augment) the next step's pixels while the workers compute.
-          const next = state.step + 1 < plan.length ? prepare(state.step + 1) : [];
+          const next = state.step + 1 < plan.length ? prepare(state.step + 1) : Promise.resolve([]);
           const r = await pending;
-          inputs = next;
+          inputs = await next;
           ({ lossSum, active, count, grads } = r);
           tf.tidy(() => {
             model.nonTrainableWeights.forEach((w, i) => {
@@ -391,7 +403,7 @@ async function trainLocked(options: TrainOptions, o: ReturnType<typeof validate>
             grads = r.grads.map((g) => g.dataSync() as Float32Array);
             tf.dispose(r.grads);
           }
-          inputs = state.step + 1 < plan.length ? prepare(state.step + 1) : [];
+          inputs = state.step + 1 < plan.length ? await prepare(state.step + 1) : [];
         }
         const denom = lossDenominator(o.reduction, active, count);
         const loss = lossSum / denom;
