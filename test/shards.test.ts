@@ -90,8 +90,11 @@ const SCHEDULERS = {
 
 test('load --shard auto: each Slurm array task writes one part; the folder of parts reads as the single run', async () => {
   const src = ['load', '--idx', at('img-idx3-ubyte'), at('lab-idx1-ubyte'), '--batch-rows', '32'];
-  ok(await runCli([...src, '-o', at('images.arrow')]));
-  const runs = await shards(3, SCHEDULERS.slurm.env, [...src, '--shard', 'auto', '-o', at('images', 'images.arrow')]);
+  const [single, runs] = await Promise.all([
+    runCli([...src, '-o', at('images.arrow')]),
+    shards(3, SCHEDULERS.slurm.env, [...src, '--shard', 'auto', '-o', at('images', 'images.arrow')]),
+  ]);
+  ok(single);
   for (const r of runs) ok(r);
   for (const [i, r] of runs.entries()) {
     assert.match(r.stderr, new RegExp(`shard ${i}/3 from Slurm job array.*images-part-0000${i}-of-00003\\.arrow`));
@@ -129,35 +132,36 @@ async function writeEmbeddings(file: string, from: number, to: number) {
 test('mine --shard auto under each scheduler: the parts concatenate to the single run; mistakes are named', async () => {
   await writeEmbeddings(at('emb.arrow'), 0, 90);
   const base = ['mine', '-e', at('emb.arrow'), '-s', 'semi-hard', '--tile-size', '16'];
-  ok(await runCli([...base, '-o', at('mined.arrow')]));
+  // Every run is independent: all of them at once (the test's time is process start-up, not mining).
+  const schedulers = Object.entries(SCHEDULERS);
+  const [first, sharded, noCount, none, past] = await Promise.all([
+    runCli([...base, '-o', at('mined.arrow')]),
+    Promise.all(
+      schedulers.map(([name, s]) =>
+        shards(3, s.env, [...base, '--shard', 'auto', ...s.args, '-o', at(`mined-${name}`, 'mined.arrow')]),
+      ),
+    ),
+    runCli([...base, '--shard', 'auto', '-o', at('x1.arrow')], { env: { JOB_COMPLETION_INDEX: '1' } }),
+    runCli([...base, '--shard', 'auto', '-o', at('x2.arrow')]),
+    runCli([...base, '--shard', 'auto', '-o', at('x3.arrow')], {
+      env: { AWS_BATCH_JOB_ARRAY_INDEX: '3', AWS_BATCH_JOB_ARRAY_SIZE: '3' },
+    }),
+  ]);
+  ok(first);
   const single = await columns(at('mined.arrow'));
   assert.ok(single.anchor.length > 1000);
-  for (const [name, s] of Object.entries(SCHEDULERS)) {
-    const runs = await shards(3, s.env, [
-      ...base,
-      '--shard',
-      'auto',
-      ...s.args,
-      '-o',
-      at(`mined-${name}`, 'mined.arrow'),
-    ]);
-    for (const r of runs) ok(r);
-    for (const r of runs) assert.match(r.stderr, s.says);
+  for (const [k, [name, s]] of schedulers.entries()) {
+    for (const r of sharded[k]) ok(r);
+    for (const r of sharded[k]) assert.match(r.stderr, s.says);
     assert.deepEqual(await columns(at(`mined-${name}`)), single, name);
   }
-  const noCount = await runCli([...base, '--shard', 'auto', '-o', at('x.arrow')], {
-    env: { JOB_COMPLETION_INDEX: '1' },
-  });
   assert.notEqual(noCount.code, 0);
   assert.match(noCount.stderr, /--shards N/);
-  const none = await runCli([...base, '--shard', 'auto', '-o', at('x.arrow')]);
   assert.notEqual(none.code, 0);
   assert.match(none.stderr, /found no array-job variables/);
-  const past = await runCli([...base, '--shard', 'auto', '-o', at('x.arrow')], {
-    env: { AWS_BATCH_JOB_ARRAY_INDEX: '3', AWS_BATCH_JOB_ARRAY_SIZE: '3' },
-  });
   assert.notEqual(past.code, 0);
   assert.match(past.stderr, /shard 3 of 3, which does not exist/);
+  for (const f of ['x1.arrow', 'x2.arrow', 'x3.arrow']) await assert.rejects(fs.stat(at(f)));
 });
 
 test('mine reads embeddings parts (glob), mines a part of anchors against all parts (--reference folder), and names a missing part', async () => {
@@ -166,10 +170,13 @@ test('mine reads embeddings parts (glob), mines a part of anchors against all pa
   await writeEmbeddings(at('emb-parts', 'emb-part-00001-of-00002.arrow'), 50, 90);
   await writeEmbeddings(at('emb-second.arrow'), 50, 90);
   const m = ['-s', 'semi-hard', '--tile-size', '16'];
-  ok(await runCli(['mine', '-e', at('emb-parts', 'emb-part-*.arrow'), ...m, '-o', at('glob.arrow')]));
+  const runs = await Promise.all([
+    runCli(['mine', '-e', at('emb-parts', 'emb-part-*.arrow'), ...m, '-o', at('glob.arrow')]),
+    runCli(['mine', '-e', at('emb-second.arrow'), '-r', at('emb-parts'), ...m, '-o', at('ref-parts.arrow')]),
+    runCli(['mine', '-e', at('emb-second.arrow'), '-r', at('emb.arrow'), ...m, '-o', at('ref-one.arrow')]),
+  ]);
+  for (const r of runs) ok(r);
   assert.deepEqual(await columns(at('glob.arrow')), await columns(at('mined.arrow')));
-  ok(await runCli(['mine', '-e', at('emb-second.arrow'), '-r', at('emb-parts'), ...m, '-o', at('ref-parts.arrow')]));
-  ok(await runCli(['mine', '-e', at('emb-second.arrow'), '-r', at('emb.arrow'), ...m, '-o', at('ref-one.arrow')]));
   const viaParts = await columns(at('ref-parts.arrow'));
   assert.ok(viaParts.anchor.length > 100);
   assert.deepEqual(viaParts, await columns(at('ref-one.arrow')));
@@ -182,29 +189,35 @@ test('mine reads embeddings parts (glob), mines a part of anchors against all pa
 
 test('train, embed --shard auto (Kubernetes) and eval on folders of parts equal the single-file runs', async () => {
   const run = at('run');
-  const train = ['train', '--epochs', '1', '--p', '5', '--k', '4', '--json'];
+  // One worker thread: the parts are what is tested here (data-parallel training is tested in the trainer).
+  const train = ['train', '--epochs', '1', '--p', '5', '--k', '4', '--workers', '1', '--json'];
   const t = await runCli([...train, '--images', at('images'), '--mining', 'semi-hard', '-o', run]);
   ok(t);
   assert.equal(JSON.parse(t.stdout).mode, 'online');
   const embed = ['embed', '--model', run, '--batch-size', '16'];
-  ok(await runCli([...embed, '--images', at('images.arrow'), '-o', at('emb-one.arrow')]));
-  const runs = await shards(2, SCHEDULERS.kubernetes.env, [
-    ...embed,
-    '--images',
-    at('images'),
-    '--shard',
-    'auto',
-    '--shards',
-    '2',
-    '-o',
-    at('emb-k8s', 'emb.arrow'),
+  const [embedOne, runs] = await Promise.all([
+    runCli([...embed, '--images', at('images.arrow'), '-o', at('emb-one.arrow')]),
+    shards(2, SCHEDULERS.kubernetes.env, [
+      ...embed,
+      '--images',
+      at('images'),
+      '--shard',
+      'auto',
+      '--shards',
+      '2',
+      '-o',
+      at('emb-k8s', 'emb.arrow'),
+    ]),
   ]);
+  ok(embedOne);
   for (const r of runs) ok(r);
   const one = await columns(at('emb-one.arrow'));
   assert.equal(one.label.length, N);
   assert.deepEqual(await columns(at('emb-k8s')), one);
-  const e1 = await runCli(['eval', '--embeddings', at('emb-one.arrow'), '--json']);
-  const e2 = await runCli(['eval', '--embeddings', at('emb-k8s'), '--json']);
+  const [e1, e2] = await Promise.all([
+    runCli(['eval', '--embeddings', at('emb-one.arrow'), '--json']),
+    runCli(['eval', '--embeddings', at('emb-k8s'), '--json']),
+  ]);
   ok(e1);
   ok(e2);
   assert.deepEqual(JSON.parse(e2.stdout).overall, JSON.parse(e1.stdout).overall);

@@ -19,9 +19,10 @@ const cache = path.join(os.tmpdir(), 'tripletkit-bench-fashion-mnist');
 const MB = 1024 * 1024;
 
 /** The images file for `split` (t10k | train) at `size` (RGB at 96, gray at 28), built once. */
-function images(split: string, size: number): string {
+export function images(split: string, size: number): string {
   const file = path.join(cache, `${split}-${size}.arrow`);
   if (fs.existsSync(file)) return file;
+  fs.mkdirSync(cache, { recursive: true });
   const args = ['load', '--idx', `${IDX}/${split}-images-idx3-ubyte.gz`, `${IDX}/${split}-labels-idx1-ubyte.gz`];
   if (size !== 28) args.push('--size', String(size), '--channels', '3');
   const r = spawnSync(process.execPath, [cli, ...args, '-o', file], { encoding: 'utf8' });
@@ -61,6 +62,52 @@ const show = (r: Run | string) =>
     ? r
     : `peak RSS ${(r.rss / MB).toFixed(0)} MB, ${r.imagesPerSecond.toFixed(0)} images/s (${r.storage})`;
 
+/** Peak RSS of `tripletkit embed` on 1,024 rows (4 batches of 256) of each 96² file (--shard picks them: the whole file is opened). */
+function embedBoth(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tripletkit-ooc-embed-'));
+  try {
+    const model = path.join(dir, 'run');
+    const t = ['train', '--images', images('t10k', 96), '--mining', 'semi-hard', '--p', '10', '--k', '4'];
+    t.push('--workers', '1', '--epochs', '1', '--steps-per-epoch', '1', '-o', model, '-q');
+    const r = spawnSync(process.execPath, [cli, ...t], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`embed: skipped (train failed: ${r.stderr.trim().split('\n').pop()})`);
+      return;
+    }
+    const rss: number[] = [];
+    for (const [file, shard] of [
+      [images('t10k', 96), '0/10'],
+      [images('train', 96), '0/58'],
+    ]) {
+      const args = [
+        cli,
+        'embed',
+        '--model',
+        model,
+        '--images',
+        file,
+        '--shard',
+        shard,
+        '-o',
+        path.join(dir, 'e.arrow'),
+      ];
+      const e = spawnSync('/usr/bin/time', ['-f', 'RSS_KB=%M', process.execPath, ...args, '-q'], { encoding: 'utf8' });
+      if (e.status !== 0) {
+        console.log(`embed failed: ${e.stderr.trim().split('\n').pop()}`);
+        return;
+      }
+      rss.push(Number(/RSS_KB=(\d+)/.exec(e.stderr)?.[1]) * 1024);
+    }
+    const d = (rss[1] - rss[0]) / MB;
+    console.log(
+      `embed 1,024 rows at 96² RGB: 10k file ${(rss[0] / MB).toFixed(0)} MB, 60k file ${(rss[1] / MB).toFixed(0)} MB peak RSS, ` +
+        `${d >= 0 ? '+' : ''}${d.toFixed(0)} MB — target ≤ +150 MB`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   console.log('\n== Out-of-core training: Fashion-MNIST, small-cnn, 2 workers × 120 images ==');
   if (!fs.existsSync(IDX) || !fs.existsSync('/usr/bin/time')) {
@@ -77,6 +124,7 @@ export async function run(): Promise<void> {
     const d = (large.rss - small.rss) / MB;
     console.log(`  60k − 10k peak RSS: ${d >= 0 ? '+' : ''}${d.toFixed(0)} MB — target ≤ +150 MB`);
   }
+  embedBoth();
   // 28²: alternate the two storages so that other load on the machine hits both alike.
   const f28 = images('train', 28);
   const mem: Run[] = [];

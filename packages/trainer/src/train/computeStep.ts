@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
+import { leanVariableGrads } from '../gradients/leanVariableGrads.ts';
 import { pairwiseDistances, type Reduction, tripletLossFromMatrix } from '../loss/tripletLoss.ts';
 import { type BatchTriplets, mineBatch, needsDistanceMatrix, type OnlineMining } from '../mining/batchTriplets.ts';
 
@@ -45,7 +46,7 @@ export function computeStep(model: tfl.LayersModel, input: StepInput, config: St
   let active = 0;
   let count = 0;
   const x = pixelsToTensor(input.pixels, input.rows, config.shape, config.normalization);
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = leanVariableGrads(() => {
     const e = model.apply(x, { training: true }) as tf.Tensor2D;
     const d = pairwiseDistances(e);
     let t = input.triplets;

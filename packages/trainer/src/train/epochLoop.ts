@@ -4,7 +4,7 @@
  * epoch's checkpoint. A resumed run continues at `state.step` of `state.epoch`.
  */
 import { createProgress, deriveSeed } from '@tripletkit/common';
-import { gatherPixels } from '../data/imageSet.ts';
+import { BatchPrefetcher } from '../data/batchPrefetcher.ts';
 import { augmentPixels } from '../data/pixels.ts';
 import { offlineEpoch, onlineEpoch, type PlannedBatch, splitOffline } from './batches.ts';
 import { checkpointAfterEpoch, checkpointOnInterrupt, expectFiniteWeights, saveBestModel } from './checkpointHooks.ts';
@@ -44,16 +44,27 @@ export async function runEpoch(run: TrainRun, writeLog: (entry: object) => void)
   let countTotal = 0;
   let images = 0;
   let stepsRun = 0;
-  const prepare = (step: number): StepInput[] =>
-    plan[step].map((b, part) => {
-      const pixels = gatherPixels(trainSet, b.rows);
-      if (options.augment) {
+  // Reads (and augments) the next steps' rows in the background while a step computes (bounded: 2 steps ahead).
+  const augment = options.augment;
+  const ahead = new BatchPrefetcher(
+    trainSet,
+    plan.map((parts) => parts.map((b) => b.rows)),
+    augment &&
+      ((pixels, step, part) => {
         const seed = deriveSeed(o.seed, epoch, step, part, 2);
-        augmentPixels(pixels, b.rows.length, trainSet.shape, options.augment, seed);
-      }
-      return { pixels, rows: b.rows.length, triplets: b.triplets, labels: b.labels };
-    });
-  let inputs = state.step < plan.length ? prepare(state.step) : [];
+        augmentPixels(pixels, plan[step][part].rows.length, trainSet.shape, augment, seed);
+      }),
+  );
+  const prepare = async (step: number): Promise<StepInput[]> => {
+    const pixels = await ahead.take(step);
+    return plan[step].map((b, part) => ({
+      pixels: pixels[part],
+      rows: b.rows.length,
+      triplets: b.triplets,
+      labels: b.labels,
+    }));
+  };
+  let inputs = state.step < plan.length ? await prepare(state.step) : [];
   for (; state.step < plan.length; state.step++) {
     // One event-loop turn per step: without workers a step never awaits, and a signal (Ctrl-C, SIGTERM) would
     // only be seen at the end of the epoch.
@@ -65,7 +76,7 @@ export async function runEpoch(run: TrainRun, writeLog: (entry: object) => void)
     const ts = performance.now();
     const stepImages = inputs.reduce((n, x) => n + x.rows, 0);
     const next = state.step + 1;
-    const r = await trainStep(run, inputs, () => (next < plan.length ? prepare(next) : []), epoch);
+    const r = await trainStep(run, inputs, () => (next < plan.length ? prepare(next) : Promise.resolve([])), epoch);
     inputs = r.next;
     const secs = (performance.now() - ts) / 1000;
     lossTotal += r.loss;

@@ -1,7 +1,7 @@
 /**
  * One training step: the gradients of the batch (on the worker threads, or here), then one Adam update — on the
  * backend's variables for tensorflow, on host copies of the weights for wasm/cpu. While workers compute, the next
- * step's pixels are gathered.
+ * step's pixels are read (see BatchPrefetcher).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { TripletkitError } from '@tripletkit/common';
@@ -28,7 +28,7 @@ export interface StepOutcome {
 export async function trainStep(
   run: TrainRun,
   inputs: StepInput[],
-  prepareNext: () => StepInput[],
+  prepareNext: () => Promise<StepInput[]>,
   epoch: number,
 ): Promise<StepOutcome> {
   const { model, engine, config, o } = run;
@@ -42,8 +42,9 @@ export async function trainStep(
     const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
     const pending = engine.step(inputs, weights);
     // Overlap: gather (and augment) the next step's pixels while the workers compute.
-    next = prepareNext();
+    const nextInputs = prepareNext();
     const r = await pending;
+    next = await nextInputs;
     ({ lossSum, active, count, grads } = r);
     tf.tidy(() => {
       model.nonTrainableWeights.forEach((w, i) => {
@@ -58,7 +59,7 @@ export async function trainStep(
       grads = r.grads.map((g) => g.dataSync() as Float32Array);
       tf.dispose(r.grads);
     }
-    next = prepareNext();
+    next = await prepareNext();
   }
   const denom = lossDenominator(o.reduction, active, count);
   const loss = lossSum / denom;
