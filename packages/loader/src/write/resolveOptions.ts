@@ -12,8 +12,8 @@ import {
   invalidArgument,
   TripletkitError,
 } from '@tripletkit/common';
-import sharp from 'sharp';
 import type { DecodeOptions } from '../decode/decodeOptions.ts';
+import { loadSharp } from '../decode/loadSharp.ts';
 import type { ResolvedSource } from '../sources/imageItem.ts';
 import type { LoadOptions } from '../types.ts';
 
@@ -69,6 +69,7 @@ async function probeSize(src: ResolvedSource): Promise<{ width: number; height: 
       Array.from({ length: Math.min(PROBE_IMAGES, n) }, (_, i) => Math.floor((i * n) / Math.min(PROBE_IMAGES, n))),
     ),
   ];
+  const sharp = await loadSharp();
   const sizes = await Promise.all(
     picks.map(async (i) => {
       try {
