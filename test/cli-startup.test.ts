@@ -94,3 +94,48 @@ test('bundled mine writes the same triplets as the CLI from source', { skip }, a
   // The bundled library finds its native kernel next to the installed miner, as without the bundle.
   assert.equal(JSON.parse(bundled.stdout).kernel, JSON.parse(source.stdout).kernel);
 });
+
+test('bundled load writes the same images file as the CLI from source', { skip }, async () => {
+  // A tiny IDX pair (MNIST layout): 12 random 8×8 images, labels 0–2.
+  const n = 12;
+  const head = (magic: number, dims: number[]) => {
+    const b = Buffer.alloc(4 + 4 * dims.length);
+    b.writeUInt32BE(magic, 0);
+    for (const [i, d] of dims.entries()) b.writeUInt32BE(d, 4 + 4 * i);
+    return b;
+  };
+  const pixels = Buffer.from(Array.from({ length: n * 64 }, (_, i) => (i * 37) % 256));
+  const labels = Buffer.from(Array.from({ length: n }, (_, i) => i % 3));
+  await fs.writeFile(path.join(dir, 'img.idx'), Buffer.concat([head(0x803, [n, 8, 8]), pixels]));
+  await fs.writeFile(path.join(dir, 'lab.idx'), Buffer.concat([head(0x801, [n]), labels]));
+  const args = (out: string) => ['load', '--idx', path.join(dir, 'img.idx'), path.join(dir, 'lab.idx'), '-o', out];
+  const bundled = run(args(path.join(dir, 'bundled-images.arrow')));
+  assert.equal(bundled.status, 0, bundled.stderr);
+  const source = await runCli(args(path.join(dir, 'source-images.arrow')), { env });
+  assert.equal(source.code, 0, source.stderr);
+  assert.deepEqual(
+    await fs.readFile(path.join(dir, 'bundled-images.arrow')),
+    await fs.readFile(path.join(dir, 'source-images.arrow')),
+  );
+});
+
+test('a bad flag is refused before any input is read (exit 2, the flag as typed)', { skip }, () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ['mine', '--tile-size', '-3', '-e', '/nonexistent.arrow', '-s', 'all', '-o', path.join(dir, 'x.arrow')],
+      /--tile-size/,
+    ],
+    [
+      ['mine', '--max-per-anchor', '0', '-e', '/nonexistent.arrow', '-s', 'all', '-o', path.join(dir, 'x.arrow')],
+      /--max-per-anchor/,
+    ],
+    [['load', '/nonexistent-folder', '--size', '60000', '-o', path.join(dir, 'x.arrow')], /--size/],
+    [['load', '/nonexistent-folder', '--concurrency', '0', '-o', path.join(dir, 'x.arrow')], /--concurrency/],
+  ];
+  for (const [args, flag] of cases) {
+    const r = run(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, flag);
+    assert.doesNotMatch(r.stderr, /does not exist/);
+  }
+});

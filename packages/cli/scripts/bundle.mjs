@@ -85,6 +85,8 @@ await build({
   ],
   chunkNames: '[name]-[hash]',
   logLevel: 'warning',
+  // apache-arrow declares "sideEffects": false, yet its node entry installs its stream adapters by side effect.
+  ignoreAnnotations: true,
   plugins: [
     libraryUrls(),
     {

@@ -55,5 +55,6 @@ export {
 } from './metrics/index.ts';
 export { DEFAULT_MAX_TRIPLETS, mine, mineAsync, minePending, mineStream, shardRange } from './mine.ts';
 export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';
+export { DEFAULT_MARGIN, mineFileOptionSpecs } from './mineFileOptionSpecs.ts';
 export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
 export { type MarginWindow, marginWindow, tripletMargin } from './strategies/index.ts';
