@@ -45,6 +45,7 @@ export {
   type RetrievalMetrics,
   type RetrievalMetricsOptions,
   type RetrievalScores,
+  resolveEpisodeOptions,
   retrievalMetrics,
   type VerificationOptions,
   type VerificationResult,

@@ -10,7 +10,7 @@ import {
 } from '@tripletkit/common';
 import { openImages } from '../read/openImageParts.ts';
 import { imagesSchema } from '../write/imagesSchema.ts';
-import { holdOutClasses, parseClassList } from './selectClasses.ts';
+import { checkHoldoutFraction, holdOutClasses, parseClassList } from './selectClasses.ts';
 
 /** Which classes go to `output` (the rest go to `rest`): exactly one of the three. */
 export interface SplitOptions {
@@ -53,6 +53,7 @@ export async function splitImages(input: string, output: string, options: SplitO
       { hint: 'For example: tripletkit split --images all.arrow --classes 0-4 -o seen.arrow --rest unseen.arrow' },
     );
   }
+  if (options.holdoutFraction !== undefined) checkHoldoutFraction(options.holdoutFraction);
   const images = await openImages(input);
   try {
     const labels = await images.labels();
