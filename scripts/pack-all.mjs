@@ -20,7 +20,7 @@ export function pnpmCommand() {
 
 /** Publishable package folders (not private), dependencies first. */
 export function publishable() {
-  const order = ['common', 'miner', 'loader', 'trainer', 'cli', 'tripletkit'];
+  const order = ['common', 'miner', 'loader', 'trainer', 'demo', 'cli', 'tripletkit'];
   const dirs = readdirSync(path.join(repo, 'packages')).filter((d) => {
     const pkg = JSON.parse(readFileSync(path.join(repo, 'packages', d, 'package.json'), 'utf8'));
     return !pkg.private;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { imageInfo } from '../packages/cli/src/demo/renderPng.ts';
-import { referencedFiles } from '../packages/cli/src/demo/reportHtml.ts';
+import { imageInfo } from '../packages/demo/src/renderPng.ts';
+import { referencedFiles } from '../packages/demo/src/reportHtml.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 test('tripletkit demo --quick: trains, beats raw pixels on held-out digits, writes a complete report', async () => {

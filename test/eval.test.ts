@@ -82,7 +82,7 @@ test('tripletkit eval: bad input is one sentence and a non-zero exit', async () 
 test('tripletkit eval --images: raw pixels as the baseline, and --model embeds them first', async () => {
   const dir = await tempDir();
   // Tiny real data: 8 MNIST digits per class for 3 classes, written as PNG folders and loaded by the loader.
-  const { exportMnist } = await import('../packages/cli/src/demo/exportMnist.ts');
+  const { exportMnist } = await import('../packages/demo/src/exportMnist.ts');
   const data = await exportMnist({ out: path.join(dir, 'mnist'), trainPerClass: 8, testPerClass: 4 });
   for (const d of ['3', '4', '5', '6', '7', '8', '9']) {
     await fs.rm(path.join(data.train, d), { recursive: true });

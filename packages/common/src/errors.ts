@@ -25,8 +25,18 @@ export type ErrorCode =
   | 'E_LOCKED' // an output folder is in use by another run
   | 'E_OUTPUT'; // an output cannot be written (a folder in the way, read-only, disk full, ...)
 
+/**
+ * Marks a TripletkitError whichever copy of this module made it: the CLI's bundle holds one copy and a library loaded
+ * beside it (the trainer) another, so `instanceof` checks the mark, not the class's identity.
+ */
+const MARK = Symbol.for('tripletkit.TripletkitError');
+
 /** An expected, user-facing failure. */
 export class TripletkitError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARK] === true;
+  }
+
   readonly code: ErrorCode;
   readonly hint: string | undefined;
 
@@ -41,6 +51,7 @@ export class TripletkitError extends Error {
     this.name = 'TripletkitError';
     this.code = code;
     this.hint = options.hint;
+    Object.defineProperty(this, MARK, { value: true });
   }
 }
 

@@ -18,5 +18,6 @@ export type {
   LoadSummary,
 } from './types.ts';
 export { loadImages } from './write/loadImages.ts';
-export { DEFAULT_LIMIT_INPUT_PIXELS, defaultBatchRows } from './write/resolveOptions.ts';
+export { DEFAULT_LIMIT_INPUT_PIXELS, loadOptionSpecs } from './write/loadOptionSpecs.ts';
+export { defaultBatchRows } from './write/resolveOptions.ts';
 export { type WriteImagesOptions, writeImages } from './write/writeImages.ts';

@@ -49,6 +49,7 @@ export {
   type RetrievalMetrics,
   type RetrievalMetricsOptions,
   type RetrievalScores,
+  resolveEpisodeOptions,
   retrievalMetrics,
   type VerificationOptions,
   type VerificationResult,
@@ -59,6 +60,7 @@ export {
 } from './metrics/index.ts';
 export { DEFAULT_MAX_TRIPLETS, mine, mineAsync, minePending, mineStream, shardRange } from './mine.ts';
 export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';
+export { DEFAULT_MARGIN, mineFileOptionSpecs } from './mineFileOptionSpecs.ts';
 export { type PkBatchOptions, pkBatches } from './sampling/index.ts';
 export {
   type BatchTriplets,

@@ -6,16 +6,19 @@ import {
   type ArrowFormat,
   checkOutput,
   createProgress,
+  expectNonNegativeInteger,
   expectString,
   type ProgressOption,
   TripletkitError,
 } from '@tripletkit/common';
 import { encodeSource, TRIPLETS_META } from '@tripletkit/common/formats';
+import { resolveOptions } from './core/resolveOptions.ts';
 import type { MineOptions } from './core/types.ts';
 import { kernelInfo } from './distances/index.ts';
 import { readEmbeddings } from './io/readEmbeddings.ts';
 import { writeTripletBlocks } from './io/tripletFileWriter.ts';
 import { minePending, shardRange } from './mine.ts';
+import { DEFAULT_MARGIN } from './mineFileOptionSpecs.ts';
 
 /** Options of {@link mineFile}: the mining options plus files. */
 export interface MineFileOptions extends Omit<MineOptions, 'reference' | 'onProgress'> {
@@ -65,6 +68,9 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   const start = performance.now();
   const embPath = expectString('embeddings', options.embeddings);
   const output = expectString('output', options.output);
+  // Every option checked before any input is read (mine() checks them again, cheaply).
+  resolveOptions({ ...options, reference: undefined });
+  if (options.workers !== undefined) expectNonNegativeInteger('workers', options.workers);
   await checkOutput(output, 'output file');
   const labelMap = new Map<string, number>();
   const cols = { embeddingColumn: options.embeddingColumn, labelColumn: options.labelColumn, labelMap };
@@ -127,7 +133,7 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   });
   mineOptions.onProgress = (done) => bar.update(done);
   const strategy = options.strategy ?? 'all';
-  const margin = options.margin ?? 0.2;
+  const margin = options.margin ?? DEFAULT_MARGIN;
   const distance = options.distance ?? 'euclidean';
   const normalize = options.normalize ?? true;
   const metadata: Record<string, string> = {

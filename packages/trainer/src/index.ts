@@ -4,6 +4,7 @@ export { gatherPixels, type ImageSet, IN_MEMORY_MAX_BYTES, pixelRange, readImage
 export { type Augmentation, augmentPixels, type Normalization, pixelsToTensor } from './data/pixels.ts';
 export { readTriplets, type TripletList } from './data/tripletsFile.ts';
 export { type EmbedImagesOptions, type EmbedImagesResult, embedImages } from './embed/embedImages.ts';
+export { type EvaluateOptions, type EvaluateResult, evaluate } from './evaluate/evaluate.ts';
 export {
   gatherTripletDistances,
   lossDenominator,

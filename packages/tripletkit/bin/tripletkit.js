@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The unscoped entry point (`npx tripletkit`, `npm i -g tripletkit`): runs @tripletkit/cli.
-await import('@tripletkit/cli/main');
+// The unscoped entry point (`npx tripletkit`, `npm i -g tripletkit`): runs @tripletkit/cli's launcher.
+await import('@tripletkit/cli/bin');

@@ -1,10 +1,9 @@
+import type { DemoResult } from '@tripletkit/demo';
 import { defineCommand } from '../command.ts';
-import { comparisonTable } from '../demo/metricsTable.ts';
-import type { DemoResult } from '../demo/runDemo.ts';
+import { comparisonTable } from '../tables/metricsTable.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
-const runDemo: typeof import('../demo/runDemo.ts').runDemo = async (o) =>
-  (await import('../demo/runDemo.ts')).runDemo(o);
+const runDemo: typeof import('@tripletkit/demo').runDemo = async (o) => (await import('@tripletkit/demo')).runDemo(o);
 
 const pctCi = (m: { mean: number; ci95: number }) => `${(100 * m.mean).toFixed(1)}% ± ${(100 * m.ci95).toFixed(1)}`;
 

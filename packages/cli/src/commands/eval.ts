@@ -1,14 +1,13 @@
 import type { DistanceKind } from '@tripletkit/miner';
-import type { BackendChoice, Features } from '@tripletkit/trainer';
+import type { BackendChoice, EvaluateResult, Features } from '@tripletkit/trainer';
 import { BACKEND_CHOICES, DISTANCE_KINDS, FEATURES } from '../choices.ts';
 import { defineCommand } from '../command.ts';
-import type { EvaluateResult } from '../demo/evaluate.ts';
-import { fewShotTable, verificationTable } from '../demo/fewShotTable.ts';
-import { metricsTable } from '../demo/metricsTable.ts';
+import { fewShotTable, verificationTable } from '../tables/fewShotTable.ts';
+import { metricsTable } from '../tables/metricsTable.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
-const evaluate: typeof import('../demo/evaluate.ts').evaluate = async (o) =>
-  (await import('../demo/evaluate.ts')).evaluate(o);
+const evaluate: typeof import('@tripletkit/trainer').evaluate = async (o) =>
+  (await import('@tripletkit/trainer')).evaluate(o);
 
 interface EvalArgs {
   embeddings?: string;

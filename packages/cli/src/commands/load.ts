@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { createProgress } from '@tripletkit/common/progress';
 import { invalidArgument } from '@tripletkit/common/validate';
-import type { ImageSource, LoadSummary } from '@tripletkit/loader';
+import type { ImageSource, LoadSummary, WriteImagesOptions } from '@tripletkit/loader';
+import { loadOptionSpecs } from '@tripletkit/loader/options';
 import { defineCommand } from '../command.ts';
+import { flags, optionsFrom } from '../flags.ts';
 import { shardFor, shardOptions } from '../shardOption.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
@@ -78,43 +80,20 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: n
       describe: 'Pairs manifest (CSV anchor,positive or JSONL): label = the pair’s group, for mine/train unchanged',
     },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Images file to write (Arrow IPC)' },
-    size: {
-      type: 'number',
-      describe: 'Output width and height, 1–16383 (default: median size of 32 sampled images, longer side ≤ 1024)',
-    },
-    width: { type: 'number', describe: 'Output width (overrides --size)' },
-    height: { type: 'number', describe: 'Output height (overrides --size)' },
-    channels: { type: 'number', choices: [1, 3], describe: '1 = grayscale, 3 = RGB (default 3; 1 for --idx)' },
-    fit: {
-      choices: ['cover', 'contain', 'fill'],
-      default: 'cover',
-      describe:
-        'cover: scale and centre-crop (torchvision Resize+CenterCrop); contain: letterbox (black); fill: stretch',
-    },
-    kernel: {
-      choices: ['nearest', 'linear', 'cubic', 'lanczos3'],
-      default: 'linear',
-      describe: 'Resampling kernel (antialiased when shrinking)',
-    },
-    'batch-rows': { type: 'number', describe: 'Rows per Arrow record batch (default: ~32 MiB of pixels, 16–1024)' },
-    concurrency: { type: 'number', describe: 'Decoding threads (default: all cores)' },
-    format: {
-      choices: ['file', 'stream'],
-      default: 'file',
-      describe: 'Arrow IPC flavour (stream: Hugging Face datasets)',
-    },
-    strict: {
-      type: 'boolean',
-      default: false,
-      describe: 'Stop at the first bad file (no output) instead of skipping it',
-    },
+    ...flags(loadOptionSpecs, [
+      'size',
+      'width',
+      'height',
+      'channels',
+      'fit',
+      'kernel',
+      'batchRows',
+      'concurrency',
+      'format',
+      'strict',
+    ]),
     errors: { type: 'string', describe: 'Write the skipped bad files as JSON lines (index, path, reason, message)' },
-    'limit-input-pixels': { type: 'number', describe: 'Images with more pixels are bad files (default 268402689)' },
-    'fail-on': {
-      choices: ['none', 'truncated', 'error', 'warning'],
-      default: 'warning',
-      describe: 'How strict decoding is about damaged data (sharp failOn); warning treats corrupt/truncated as bad',
-    },
+    ...flags(loadOptionSpecs, ['limitInputPixels', 'failOn']),
     ...shardOptions('input images (every shard lists the whole input: same classes, same size)'),
   },
   examples: [
@@ -128,20 +107,9 @@ export const loadCommand = defineCommand<LoadArgs, LoadSummary & { classCount: n
     const bar = createProgress({ label: 'load', unit: 'images' });
     try {
       const summary = await writeImages(output, source, {
+        ...optionsFrom<WriteImagesOptions>(loadOptionSpecs, args),
         shard,
-        size: args.size,
-        width: args.width,
-        height: args.height,
-        channels: args.channels,
-        fit: args.fit,
-        kernel: args.kernel,
-        batchRows: args.batchRows,
-        concurrency: args.concurrency,
-        format: args.format,
-        strict: args.strict,
         errorsPath: args.errors,
-        limitInputPixels: args.limitInputPixels,
-        failOn: args.failOn,
         signal: ctx.signal,
         onProgress: (done, total) => bar.update(done, total),
       });

@@ -9,10 +9,11 @@
  * decline → one sharp pipeline (EXIF auto-orient, alpha over white, resize with shrink-on-load, colourspace).
  */
 import fs from 'node:fs';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import type { DecodedChunk, DecodeInput, DecodeOptions } from './decodeOptions.ts';
 import { decodeSmallPng, isPng, SMALL_PNG_MAX_PIXELS } from './decodeSmallPng.ts';
 import { describeError } from './describeError.ts';
+import { loadSharp } from './loadSharp.ts';
 import { native } from './native.ts';
 import { fitGeometry, resizeRaw } from './resizeRaw.ts';
 
@@ -25,6 +26,7 @@ function colour(img: Sharp, channels: 1 | 3): Sharp {
 
 /** sharp decodes at native size (oriented, flattened, target colourspace); tripletkit resamples. */
 async function sharpNative(buf: Uint8Array, o: DecodeOptions, out: Uint8Array, at: number): Promise<void> {
+  const sharp = await loadSharp();
   const img = sharp(buf, { failOn: o.failOn, limitInputPixels: o.limitInputPixels }).rotate().flatten({
     background: WHITE,
   });
@@ -39,6 +41,7 @@ async function sharpNative(buf: Uint8Array, o: DecodeOptions, out: Uint8Array, a
 
 /** One sharp pipeline from encoded bytes to the output size. */
 async function sharpPipeline(buf: Uint8Array, o: DecodeOptions, out: Uint8Array, at: number): Promise<void> {
+  const sharp = await loadSharp();
   const img = sharp(buf, { failOn: o.failOn, limitInputPixels: o.limitInputPixels, sequentialRead: true })
     .rotate()
     .flatten({ background: WHITE })

@@ -48,6 +48,22 @@ function preview(classes: readonly string[]): string {
 }
 
 /**
+ * Throws E_ARG unless 0 < fraction < 1 (checked before the images file is opened).
+ *
+ * @example
+ * checkHoldoutFraction(0.3); // fine; checkHoldoutFraction(2) throws
+ */
+export function checkHoldoutFraction(fraction: unknown): void {
+  if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) {
+    throw new TripletkitError(
+      'E_ARG',
+      `Expected a number between 0 and 1 (exclusive) for --holdout-fraction but received ${fraction}.`,
+      { hint: 'For example --holdout-fraction 0.5 holds out half of the classes.' },
+    );
+  }
+}
+
+/**
  * A seeded choice of `round(fraction · classes)` held-out classes (at least one, at most all but one), among the
  * labels present. The same seed holds out the same classes on every machine.
  *
@@ -55,13 +71,7 @@ function preview(classes: readonly string[]): string {
  * holdOutClasses([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 0.3, 1); // three labels, e.g. [2, 5, 8]
  */
 export function holdOutClasses(present: readonly number[], fraction: number, seed: number): number[] {
-  if (!(fraction > 0 && fraction < 1)) {
-    throw new TripletkitError(
-      'E_ARG',
-      `Expected a number between 0 and 1 (exclusive) for --holdout-fraction but received ${fraction}.`,
-      { hint: 'For example --holdout-fraction 0.5 holds out half of the classes.' },
-    );
-  }
+  checkHoldoutFraction(fraction);
   if (present.length < 2) {
     throw new TripletkitError(
       'E_DATA',

@@ -1,7 +1,7 @@
 import { type ArrowFormat, type RecordBatch, TripletkitError, writeArrow } from '@tripletkit/common';
 import { encodeSource, IMAGES_META, imagesSchema, listBatch } from '@tripletkit/common/formats';
 import { openImages } from '../read/openImageParts.ts';
-import { holdOutClasses, parseClassList } from './selectClasses.ts';
+import { checkHoldoutFraction, holdOutClasses, parseClassList } from './selectClasses.ts';
 
 /** Which classes go to `output` (the rest go to `rest`): exactly one of the three. */
 export interface SplitOptions {
@@ -44,6 +44,7 @@ export async function splitImages(input: string, output: string, options: SplitO
       { hint: 'For example: tripletkit split --images all.arrow --classes 0-4 -o seen.arrow --rest unseen.arrow' },
     );
   }
+  if (options.holdoutFraction !== undefined) checkHoldoutFraction(options.holdoutFraction);
   const images = await openImages(input);
   try {
     const labels = await images.labels();

@@ -12,10 +12,11 @@ import {
   invalidArgument,
   TripletkitError,
 } from '@tripletkit/common';
-import sharp from 'sharp';
 import type { DecodeOptions } from '../decode/decodeOptions.ts';
+import { loadSharp } from '../decode/loadSharp.ts';
 import type { ResolvedSource } from '../sources/imageItem.ts';
 import type { LoadOptions } from '../types.ts';
+import { DEFAULT_LIMIT_INPUT_PIXELS, FAIL_ON, FITS, KERNELS, MAX_SIDE } from './loadOptionSpecs.ts';
 
 /** Everything a run needs, resolved. */
 export interface ResolvedOptions extends DecodeOptions {
@@ -28,8 +29,6 @@ export interface ResolvedOptions extends DecodeOptions {
   sizeRule?: string;
 }
 
-/** Largest output side: sharp's limit (0x3FFF). */
-export const MAX_SIDE = 16383;
 /** Longer side of the default output size at most this (pass --size for larger). */
 export const DEFAULT_MAX_SIDE = 1024;
 /** Images whose size is read to choose the default output size. */
@@ -42,9 +41,6 @@ function expectSide(name: string, value: unknown): number {
   if (v > MAX_SIDE) invalidArgument(name, `an integer from 1 to ${MAX_SIDE} (the largest image side)`, value);
   return v;
 }
-
-/** sharp's default `limitInputPixels` (0x3FFF × 0x3FFF). */
-export const DEFAULT_LIMIT_INPUT_PIXELS = 268402689;
 
 /**
  * Default rows per batch: as many as fit in 32 MiB of pixels, between 16 and 1024.
@@ -69,6 +65,7 @@ async function probeSize(src: ResolvedSource): Promise<{ width: number; height: 
       Array.from({ length: Math.min(PROBE_IMAGES, n) }, (_, i) => Math.floor((i * n) / Math.min(PROBE_IMAGES, n))),
     ),
   ];
+  const sharp = await loadSharp();
   const sizes = await Promise.all(
     picks.map(async (i) => {
       try {
@@ -113,11 +110,32 @@ function batchRowsFor(given: unknown, rowBytes: number): number {
 }
 
 /**
+ * Checks every option that needs no input (all but batchRows' upper bound, which depends on the image size), so
+ * writeImages can refuse a bad option before it lists or reads anything.
+ *
+ * @example
+ * checkLoadOptions({ size: 28, fit: 'cover' });
+ */
+export function checkLoadOptions(options: LoadOptions): void {
+  if (options === null || typeof options !== 'object') invalidArgument('options', 'an object', options);
+  for (const side of ['size', 'width', 'height'] as const)
+    if (options[side] !== undefined) expectSide(side, options[side]);
+  if (options.channels !== undefined && options.channels !== 1 && options.channels !== 3)
+    invalidArgument('channels', '1 or 3', options.channels);
+  if (options.fit !== undefined) expectOneOf('fit', options.fit, FITS);
+  if (options.kernel !== undefined) expectOneOf('kernel', options.kernel, KERNELS);
+  if (options.failOn !== undefined) expectOneOf('failOn', options.failOn, FAIL_ON);
+  for (const n of ['limitInputPixels', 'concurrency', 'batchRows'] as const)
+    if (options[n] !== undefined) expectPositiveInteger(n, options[n]);
+  if (options.strict !== undefined) expectBoolean('strict', options.strict);
+}
+
+/**
  * @example
  * const o = await resolveOptions({ size: 28, channels: 1 }, source);
  */
 export async function resolveOptions(options: LoadOptions, src: ResolvedSource): Promise<ResolvedOptions> {
-  if (options === null || typeof options !== 'object') invalidArgument('options', 'an object', options);
+  checkLoadOptions(options);
   const size = options.size === undefined ? undefined : expectSide('size', options.size);
   let width = options.width === undefined ? size : expectSide('width', options.width);
   let height = options.height === undefined ? size : expectSide('height', options.height);
@@ -136,9 +154,9 @@ export async function resolveOptions(options: LoadOptions, src: ResolvedSource):
     width,
     height,
     channels,
-    fit: expectOneOf('fit', options.fit ?? 'cover', ['cover', 'contain', 'fill'] as const),
-    kernel: expectOneOf('kernel', options.kernel ?? 'linear', ['nearest', 'linear', 'cubic', 'lanczos3'] as const),
-    failOn: expectOneOf('failOn', options.failOn ?? 'warning', ['none', 'truncated', 'error', 'warning'] as const),
+    fit: expectOneOf('fit', options.fit ?? 'cover', FITS),
+    kernel: expectOneOf('kernel', options.kernel ?? 'linear', KERNELS),
+    failOn: expectOneOf('failOn', options.failOn ?? 'warning', FAIL_ON),
     limitInputPixels:
       options.limitInputPixels === undefined
         ? DEFAULT_LIMIT_INPUT_PIXELS

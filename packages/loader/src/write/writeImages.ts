@@ -5,6 +5,8 @@
 import fs from 'node:fs/promises';
 import { type ArrowFormat, checkOutput, expectOneOf, writeArrow, writeAtomic } from '@tripletkit/common';
 import type { ImageSource, LoadOptions, LoadSummary } from '../types.ts';
+import { FORMATS } from './loadOptionSpecs.ts';
+import { checkLoadOptions } from './resolveOptions.ts';
 import { startLoad } from './startLoad.ts';
 
 /** Options of {@link writeImages}: {@link LoadOptions} plus the output format and the bad-file report. */
@@ -25,7 +27,9 @@ export async function writeImages(
   source: ImageSource,
   options: WriteImagesOptions = {},
 ): Promise<LoadSummary> {
-  const format = expectOneOf('format', options.format ?? 'file', ['file', 'stream'] as const);
+  // Every option checked before any input is listed or read.
+  checkLoadOptions(options);
+  const format = expectOneOf('format', options.format ?? 'file', FORMATS);
   // Before decoding anything: an output that cannot be written should fail in a second, not after the whole run.
   await checkOutput(target, 'output file');
   if (options.errorsPath) await checkOutput(options.errorsPath, '--errors file');

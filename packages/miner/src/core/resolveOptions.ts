@@ -8,13 +8,11 @@ import {
 } from '@tripletkit/common';
 import { DISTANCE_KINDS } from '../distances/index.ts';
 import { getStrategy } from '../strategies/registry.ts';
+import { DEFAULT_MARGIN, DEFAULT_TILE_SIZE, MAX_PER_ANCHOR } from '../mineFileOptionSpecs.ts';
 import { type MineOptions, type ResolvedOptions, STRATEGIES } from './types.ts';
 
-/** Default rows per anchor block / candidate tile: a 512×512 tile (1 MiB) keeps the kernel near its peak. */
-export const DEFAULT_TILE_SIZE = 512;
-
-/** Largest `maxPerAnchor`: the per-anchor sample buffers of one tile (512 × K × 12 bytes) stay under ~600 MB. */
-export const MAX_PER_ANCHOR = 100_000;
+// Defined with the other option defaults in mineFileOptionSpecs.ts; re-exported where they always were.
+export { DEFAULT_TILE_SIZE, MAX_PER_ANCHOR };
 
 /** Absent = no cap (0 internally); 0 is refused rather than silently meaning "no cap". */
 function maxPerAnchorOf(value: unknown): number {
@@ -50,7 +48,7 @@ export function resolveOptions(options: MineOptions): ResolvedOptions {
   }
   return {
     strategy,
-    margin: expectNumber('margin', options.margin ?? 0.2),
+    margin: expectNumber('margin', options.margin ?? DEFAULT_MARGIN),
     distance: expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS),
     normalize: expectBoolean('normalize', options.normalize ?? true),
     maxPerAnchor: maxPerAnchorOf(options.maxPerAnchor),

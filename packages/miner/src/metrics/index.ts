@@ -1,7 +1,7 @@
 export type { Labels } from './checks.ts';
 export { type ClassDistances, classDistances } from './classDistances.ts';
 export { type FewShotOptions, type FewShotResult, fewShotAccuracy } from './fewShotAccuracy.ts';
-export { type Episode, type EpisodeOptions, fewShotEpisodes } from './fewShotEpisodes.ts';
+export { type Episode, type EpisodeOptions, fewShotEpisodes, resolveEpisodeOptions } from './fewShotEpisodes.ts';
 export { type MeanWithCi, meanConfidence } from './meanConfidence.ts';
 export { type NearestNeighbors, type NearestNeighborsOptions, nearestNeighbors } from './nearestNeighbors.ts';
 export {

@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { TripletkitError } from '@tripletkit/common';
+import { expectNonNegativeInteger, expectNumber, expectPositiveInteger, TripletkitError } from '@tripletkit/common';
 import { decodeClasses, EMBEDDINGS_META } from '@tripletkit/common/formats';
 import { openImages } from '@tripletkit/loader';
 import {
@@ -16,19 +16,16 @@ import {
   fewShotAccuracy,
   type RetrievalMetrics,
   readEmbeddings,
+  resolveEpisodeOptions,
   retrievalMetrics,
   type VerificationOptions,
   type VerificationResult,
   verification,
 } from '@tripletkit/miner';
-import {
-  type BackendChoice,
-  embedImages,
-  type Features,
-  loadModel,
-  resolveFeatures,
-  selectBackend,
-} from '@tripletkit/trainer';
+import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
+import { embedImages } from '../embed/embedImages.ts';
+import { type Features, resolveFeatures } from '../model/backboneModel.ts';
+import { loadModel } from '../model/modelIO.ts';
 
 /** Options of {@link evaluate}: `embeddings`, or `images` (with `model`, or alone for raw pixels). */
 export interface EvaluateOptions {
@@ -169,6 +166,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   }
   if (options.referenceImages && !images) {
     argError('--reference-images goes with --images; with --embeddings use --reference.', 'Swap the option.');
+  }
+  // The metric options are checked before any file is read (the metrics check them again, cheaply).
+  if (options.fewShot) resolveEpisodeOptions(options.fewShot);
+  if (options.verification) {
+    const v = options.verification;
+    if (v.pairs !== undefined) expectPositiveInteger('pairs', v.pairs);
+    if (v.seed !== undefined) expectNonNegativeInteger('seed', v.seed);
+    if (v.farTarget !== undefined) expectNumber('farTarget', v.farTarget, { min: 0, max: 1 });
   }
   let q: Side;
   let r: Side | undefined;
