@@ -5,7 +5,7 @@
  */
 import type { OptionSpecs } from '@tripletkit/common/options';
 import { STRATEGIES } from './core/types.ts';
-import { DISTANCE_KINDS } from './distances/kind.ts';
+import { DISTANCE_KINDS } from './distances/registry.ts';
 
 /** Default rows per anchor block / candidate tile: a 512×512 tile (1 MiB) keeps the kernel near its peak. */
 export const DEFAULT_TILE_SIZE = 512;

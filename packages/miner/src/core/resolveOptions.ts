@@ -7,8 +7,8 @@ import {
   invalidArgument,
 } from '@tripletkit/common';
 import { DISTANCE_KINDS } from '../distances/index.ts';
-import { getStrategy } from '../strategies/registry.ts';
 import { DEFAULT_MARGIN, DEFAULT_TILE_SIZE, MAX_PER_ANCHOR } from '../mineFileOptionSpecs.ts';
+import { getStrategy } from '../strategies/registry.ts';
 import { type MineOptions, type ResolvedOptions, STRATEGIES } from './types.ts';
 
 // Defined with the other option defaults in mineFileOptionSpecs.ts; re-exported where they always were.

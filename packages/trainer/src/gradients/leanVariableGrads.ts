@@ -9,7 +9,7 @@
  * and the walk frees as it goes. The gradients are the same ops in the same order: bit-identical to tfjs's.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { RELU_GRAD } from '../backend/wasmKernels.ts';
+import { RELU_GRAD } from '../backend/kernels/reluGrad.ts';
 
 /** One entry of the engine's tape (tfjs-core's TapeNode). */
 interface TapeNode {
