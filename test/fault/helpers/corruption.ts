@@ -2,6 +2,7 @@
  * Seeded corruption of Arrow files: good images / embeddings / triplets files in both IPC formats, their byte regions
  * (header, schema, body, footer), mutations that hit lengths and offsets, and the library reader of each kind.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Int32, Utf8 } from 'apache-arrow';
@@ -124,32 +125,41 @@ export function mutate(buf: Buffer, [start, end]: [number, number], rng: Rng): {
   }
 }
 
-/** Reads a file of `kind` fully through the library reader the CLI uses. */
-export async function readKind(kind: FileKind, file: string): Promise<void> {
+/** Reads a file of `kind` fully through the library reader the CLI uses; returns a digest of the data read. */
+export async function readKind(kind: FileKind, file: string): Promise<string> {
+  const hash = createHash('sha256');
+  const add = (a: ArrayLike<number> | string) => hash.update(typeof a === 'string' ? a : JSON.stringify(Array.from(a)));
   if (kind === 'embeddings') {
-    await readEmbeddings(file);
+    const e = await readEmbeddings(file);
+    add(e.embeddings);
+    add(e.labels);
   } else if (kind === 'triplets') {
-    await readTriplets(file, ROWS);
+    const t = await readTriplets(file, ROWS);
+    add(t.anchors);
+    add(t.positives);
+    add(t.negatives);
   } else {
     const f = await openImages(file);
     try {
-      await f.labels();
-      await f.paths();
-      for await (const _ of f.batches()) {
-        // read every batch
-      }
-      await f.readRows([0, ROWS - 1, 7]);
+      add(await f.labels());
+      add(JSON.stringify(await f.paths()));
+      for await (const b of f.batches()) add(b.pixels);
+      add((await f.readRows([0, ROWS - 1, 7])).pixels);
     } finally {
       await f.close();
     }
   }
+  return hash.digest('hex');
 }
 
-/** `ok`, a TripletkitError code, or `unexpected: …` for anything else. */
-export async function outcomeOf(kind: FileKind, file: string): Promise<string> {
+/**
+ * `ok` (read, same data as the good file), `ok: different data` (read without an error but the rows differ: a
+ * silent corruption), a TripletkitError code, or `unexpected: …` for anything else.
+ */
+export async function outcomeOf(kind: FileKind, file: string, goodDigest?: string): Promise<string> {
   try {
-    await readKind(kind, file);
-    return 'ok';
+    const digest = await readKind(kind, file);
+    return goodDigest === undefined || digest === goodDigest ? 'ok' : 'ok: different data';
   } catch (err) {
     if (isTripletkitError(err)) {
       if (/\n/.test(err.message)) return `unexpected: multi-line message: ${err.message}`;
@@ -174,6 +184,10 @@ export async function fuzzKind(
     file: await fs.readFile(files[`${kind}.file`]),
     stream: await fs.readFile(files[`${kind}.stream`]),
   };
+  const digests = {
+    file: await readKind(kind, files[`${kind}.file`]),
+    stream: await readKind(kind, files[`${kind}.stream`]),
+  };
   const target = path.join(dir, `case-${kind}.arrow`);
   for (let i = 0; i < count; i++) {
     const format = i % 2 === 0 ? 'file' : 'stream';
@@ -184,7 +198,7 @@ export async function fuzzKind(
     const { bytes, how } = mutate(good, regions[region]!, rng);
     await fs.writeFile(target, bytes);
     const t0 = performance.now();
-    const outcome = await outcomeOf(kind, target);
+    const outcome = await outcomeOf(kind, target, digests[format]);
     results.push({ region, format, how, outcome, ms: performance.now() - t0 });
   }
   return results;
