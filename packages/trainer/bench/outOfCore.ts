@@ -145,7 +145,5 @@ export async function run(): Promise<void> {
     console.log(`28² gray, 60k read from the file: ${file.map(show).join('; ')}`);
     console.log(`  file / memory, best runs: ${(best(file) / best(mem)).toFixed(2)}× — target ≥ 0.90×`);
   }
-  console.log(
-    '  PyTorch 1.13 peer (from the issue, not yet run side by side here): 1.2 GB at 96² RGB, 240-image batches — target ≤ 1.5×',
-  );
+  console.log('  memory side by side with PyTorch 1.13: bench/memoryVsPytorch.ts (`bench memory`)');
 }
