@@ -25,6 +25,25 @@ const cases = [
   ['tripletkit load (until work starts)', [bin, 'load', '/nonexistent-folder', '-o', '/tmp/x.arrow'], 300],
   ['tripletkit mine (until work starts)', [bin, 'mine', '-e', '/nonexistent.arrow', '-s', 'all', '-o', '/tmp/x'], 300],
 ];
+// Each case must do what it claims: the help and version print, and load/mine reach their input (the error names the
+// missing path) — a CLI that is not built, or fails earlier, would otherwise time a quick error and pass.
+const expect = [
+  undefined,
+  /tripletkit <command>|Commands:/,
+  /^\d+\.\d+\.\d+/,
+  /nonexistent-folder/,
+  /nonexistent\.arrow/,
+];
+cases.forEach(([name, args], c) => {
+  if (!expect[c]) return;
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (!expect[c].test(`${r.stdout}${r.stderr}`)) {
+    console.error(
+      `bench-startup: "${name}" did not run as expected (${`${r.stdout}${r.stderr}`.trim().split('\n')[0]})`,
+    );
+    process.exit(1);
+  }
+});
 const TIME = '/usr/bin/time';
 const cpuFile = path.join(os.tmpdir(), `bench-startup-${process.pid}.txt`);
 const times = cases.map(() => []);
