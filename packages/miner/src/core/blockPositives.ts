@@ -36,29 +36,29 @@ export class Scratch {
   i32: Record<string, Int32Array> = {};
   f64s: Record<string, Float64Array> = {};
   f(name: string, n: number): Float32Array {
-    let a = this.f32[name];
-    if (!a || a.length < n) {
-      a = new Float32Array(Math.max(n, 16));
-      this.f32[name] = a;
-    }
-    return a;
+    return grown(this.f32, name, n, Float32Array);
   }
   f64(name: string, n: number): Float64Array {
-    let a = this.f64s[name];
-    if (!a || a.length < n) {
-      a = new Float64Array(Math.max(n, 16));
-      this.f64s[name] = a;
-    }
-    return a;
+    return grown(this.f64s, name, n, Float64Array);
   }
   i(name: string, n: number): Int32Array {
-    let a = this.i32[name];
-    if (!a || a.length < n) {
-      a = new Int32Array(Math.max(n, 16));
-      this.i32[name] = a;
-    }
-    return a;
+    return grown(this.i32, name, n, Int32Array);
   }
+}
+
+/** The buffer `name` of `table`, replaced by a larger one (at least 16) when it holds fewer than n values. */
+function grown<T extends Float32Array | Float64Array | Int32Array>(
+  table: Record<string, T>,
+  name: string,
+  n: number,
+  make: new (length: number) => T,
+): T {
+  let a = table[name];
+  if (!a || a.length < n) {
+    a = new make(Math.max(n, 16));
+    table[name] = a;
+  }
+  return a;
 }
 
 /**

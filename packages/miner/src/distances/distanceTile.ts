@@ -14,8 +14,7 @@ export const nativeAddon = native.addon;
 const kernel: Kernel = native.addon ? native.addon.tile.bind(native.addon) : jsDistanceTile;
 
 // Grow-only scratch for norms the caller did not supply, so a call allocates nothing in steady state.
-let scratchA = new Float32Array(0);
-let scratchB = new Float32Array(0);
+const scratch = [new Float32Array(0), new Float32Array(0)];
 
 /**
  * Computes one tile of pairwise distances: `out[i*bRows + j] = distance(row i of a, row j of b)`.
@@ -51,29 +50,30 @@ export function distanceTile(
   checkRows('b', b, bRows, dim);
   checkRows('out', out, aRows, bRows);
   if (aRows === 0 || bRows === 0) return;
-  let na = aNorms;
-  let nb = bNorms;
-  if (!distance.needsNorms) {
-    // Norms are unused; hand the kernel something of the right type.
-    na = scratchA;
-    nb = scratchB;
-  } else {
-    if (na === undefined) {
-      if (scratchA.length < aRows) scratchA = new Float32Array(aRows);
-      squaredNormsInto(a, aRows, dim, scratchA);
-      na = scratchA;
-    } else if (!(na instanceof Float32Array) || na.length < aRows) {
-      invalidArgument('aNorms', `Float32Array of at least ${aRows} values`, na);
-    }
-    if (nb === undefined) {
-      if (scratchB.length < bRows) scratchB = new Float32Array(bRows);
-      squaredNormsInto(b, bRows, dim, scratchB);
-      nb = scratchB;
-    } else if (!(nb instanceof Float32Array) || nb.length < bRows) {
-      invalidArgument('bNorms', `Float32Array of at least ${bRows} values`, nb);
-    }
-  }
+  // Norms are unused by some distances; the kernel is then handed scratch of the right type.
+  const na = distance.needsNorms ? normsOf('aNorms', aNorms, a, aRows, dim, 0) : scratch[0];
+  const nb = distance.needsNorms ? normsOf('bNorms', bNorms, b, bRows, dim, 1) : scratch[1];
   kernel(a, aRows, b, bRows, dim, code, out, na, nb);
+}
+
+/** The caller's norms of x's rows after checking them, or computed into scratch[slot] when absent. */
+function normsOf(
+  name: string,
+  given: Float32Array | undefined,
+  x: Float32Array,
+  rows: number,
+  dim: number,
+  slot: number,
+): Float32Array {
+  if (given === undefined) {
+    if (scratch[slot].length < rows) scratch[slot] = new Float32Array(rows);
+    squaredNormsInto(x, rows, dim, scratch[slot]);
+    return scratch[slot];
+  }
+  if (!(given instanceof Float32Array) || given.length < rows) {
+    invalidArgument(name, `Float32Array of at least ${rows} values`, given);
+  }
+  return given;
 }
 
 /**

@@ -21,6 +21,25 @@ function finish(kind: number, dot: number, na: number, nb: number): number {
   return kind === KIND_EUCLIDEAN ? Math.sqrt(c) : c;
 }
 
+/** One row of a 4×4 block: its four dot products s0…s3 with columns j…j+3, finished, at out[o…o+3]. */
+function finish4(
+  out: Float32Array,
+  o: number,
+  kind: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  na: number,
+  bNorms: Float32Array,
+  j: number,
+): void {
+  out[o] = finish(kind, s0, na, bNorms[j]);
+  out[o + 1] = finish(kind, s1, na, bNorms[j + 1]);
+  out[o + 2] = finish(kind, s2, na, bNorms[j + 2]);
+  out[o + 3] = finish(kind, s3, na, bNorms[j + 3]);
+}
+
 /**
  * out[i*bRows + j] = distance(a row i, b row j). Arguments are trusted (validated by distanceTile).
  * Rows are processed in 4×4 blocks: 8 loads feed 16 multiply-adds per k, which keeps V8's registers busy.
@@ -98,26 +117,10 @@ export function jsDistanceTile(
         s32 += x3 * y2;
         s33 += x3 * y3;
       }
-      const nb0 = bNorms[j];
-      const nb1 = bNorms[j + 1];
-      const nb2 = bNorms[j + 2];
-      const nb3 = bNorms[j + 3];
-      out[o0 + j] = finish(kind, s00, na0, nb0);
-      out[o0 + j + 1] = finish(kind, s01, na0, nb1);
-      out[o0 + j + 2] = finish(kind, s02, na0, nb2);
-      out[o0 + j + 3] = finish(kind, s03, na0, nb3);
-      out[o1 + j] = finish(kind, s10, na1, nb0);
-      out[o1 + j + 1] = finish(kind, s11, na1, nb1);
-      out[o1 + j + 2] = finish(kind, s12, na1, nb2);
-      out[o1 + j + 3] = finish(kind, s13, na1, nb3);
-      out[o2 + j] = finish(kind, s20, na2, nb0);
-      out[o2 + j + 1] = finish(kind, s21, na2, nb1);
-      out[o2 + j + 2] = finish(kind, s22, na2, nb2);
-      out[o2 + j + 3] = finish(kind, s23, na2, nb3);
-      out[o3 + j] = finish(kind, s30, na3, nb0);
-      out[o3 + j + 1] = finish(kind, s31, na3, nb1);
-      out[o3 + j + 2] = finish(kind, s32, na3, nb2);
-      out[o3 + j + 3] = finish(kind, s33, na3, nb3);
+      finish4(out, o0 + j, kind, s00, s01, s02, s03, na0, bNorms, j);
+      finish4(out, o1 + j, kind, s10, s11, s12, s13, na1, bNorms, j);
+      finish4(out, o2 + j, kind, s20, s21, s22, s23, na2, bNorms, j);
+      finish4(out, o3 + j, kind, s30, s31, s32, s33, na3, bNorms, j);
     }
     // Edge columns: same accumulation order, one element at a time.
     for (let j = j4; j < bRows; j++) {

@@ -1,6 +1,6 @@
 import { expectPositiveInteger } from '@tripletkit/common';
-import { checkEmbeddings, type DistanceOptions, prepare, queryBlockFor, resolveDistance } from './checks.ts';
-import { neighborBlocks } from './neighborBlocks.ts';
+import { checkEmbeddings, type DistanceOptions, resolveDistance } from './checks.ts';
+import { neighborBlocksFor } from './neighborBlocks.ts';
 
 /** Options of {@link nearestNeighbors}. */
 export interface NearestNeighborsOptions extends DistanceOptions {
@@ -38,23 +38,10 @@ export function nearestNeighbors(
   const o = resolveDistance(options);
   const sameSource = options.reference === undefined;
   const referenceRows = sameSource ? queryRows : checkEmbeddings('reference', options.reference, dim);
-  const q = prepare(query, dim, o);
-  const r = sameSource ? q : prepare(options.reference as Float32Array, dim, o);
   const kk = Math.max(0, Math.min(k, referenceRows - (sameSource ? 1 : 0)));
   const indices = new Int32Array(queryRows * kk);
   const values = new Float32Array(queryRows * kk);
-  const blocks = neighborBlocks({
-    query: q,
-    queryRows,
-    reference: r,
-    referenceRows,
-    dim,
-    kind: o.distance,
-    k: kk,
-    excludeSelf: sameSource,
-    queryBlock: queryBlockFor(o, 2 * kk),
-    referenceBlock: o.referenceBlock,
-  });
+  const blocks = neighborBlocksFor(query, queryRows, options.reference, referenceRows, dim, o, kk);
   for (const b of blocks) {
     indices.set(b.indices, b.start * kk);
     values.set(b.values, b.start * kk);

@@ -10,6 +10,7 @@
 import { distanceTile } from '../distances/distanceTile.ts';
 import { type DistanceKind, getDistance } from '../distances/registry.ts';
 import { squaredNorms } from '../distances/squaredNorms.ts';
+import { prepare, queryBlockFor, type ResolvedDistance } from './checks.ts';
 
 /** One block of queries with their sorted neighbours. */
 export interface NeighborBlock {
@@ -42,6 +43,35 @@ export interface NeighborSearch {
   referenceBlock: number;
   /** Final sort through packed float64 keys (default when references ≤ 2^21) or a (key, index) heap sort. */
   packedSort?: boolean;
+}
+
+/**
+ * {@link neighborBlocks} as the public metrics run it: rows prepared as the resolved options say (normalised for
+ * cosine or when asked), no `reference` meaning the queries themselves (self excluded), the query block sized for k.
+ */
+export function neighborBlocksFor(
+  query: Float32Array,
+  queryRows: number,
+  reference: Float32Array | undefined,
+  referenceRows: number,
+  dim: number,
+  o: ResolvedDistance,
+  k: number,
+): Generator<NeighborBlock> {
+  const q = prepare(query, dim, o);
+  const sameSource = reference === undefined;
+  return neighborBlocks({
+    query: q,
+    queryRows,
+    reference: sameSource ? q : prepare(reference, dim, o),
+    referenceRows,
+    dim,
+    kind: o.distance,
+    k,
+    excludeSelf: sameSource,
+    queryBlock: queryBlockFor(o, 2 * k),
+    referenceBlock: o.referenceBlock,
+  });
 }
 
 /**

@@ -6,11 +6,9 @@ import {
   type DistanceOptions,
   type Labels,
   normalizes,
-  prepare,
-  queryBlockFor,
   resolveDistance,
 } from './checks.ts';
-import { neighborBlocks } from './neighborBlocks.ts';
+import { neighborBlocksFor } from './neighborBlocks.ts';
 
 /** Options of {@link retrievalMetrics}. */
 export interface RetrievalMetricsOptions extends DistanceOptions {
@@ -117,20 +115,7 @@ export function retrievalMetrics(
   }
 
   if (k > 0) {
-    const q = prepare(query, dim, o);
-    const r = sameSource ? q : prepare(options.reference as Float32Array, dim, o);
-    const blocks = neighborBlocks({
-      query: q,
-      queryRows,
-      reference: r,
-      referenceRows,
-      dim,
-      kind: o.distance,
-      k,
-      excludeSelf: sameSource,
-      queryBlock: queryBlockFor(o, 2 * k),
-      referenceBlock: o.referenceBlock,
-    });
+    const blocks = neighborBlocksFor(query, queryRows, options.reference, referenceRows, dim, o, k);
     for (const b of blocks) {
       for (let qi = 0; qi < b.rows; qi++) {
         const label = qLabels[b.start + qi];

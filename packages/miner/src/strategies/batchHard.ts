@@ -5,27 +5,16 @@
  * across candidate tiles, so memory is O(block).
  */
 import type { BlockPositives } from '../core/blockPositives.ts';
-import type { Prepared } from '../core/prepare.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
-import type { Selector } from './selector.ts';
+import { BlockSelector } from './selector.ts';
 import type { StrategyDef } from './strategy.ts';
 
-export class BatchHard implements Selector {
-  private readonly p: Prepared;
-  private a0 = 0;
-  private count = 0;
-  private pos!: BlockPositives;
+export class BatchHard extends BlockSelector {
   private bestX = new Float32Array(0);
   private bestN = new Int32Array(0);
 
-  constructor(p: Prepared) {
-    this.p = p;
-  }
-
-  beginBlock(a0: number, count: number, positives: BlockPositives): void {
-    this.a0 = a0;
-    this.count = count;
-    this.pos = positives;
+  override beginBlock(a0: number, count: number, positives: BlockPositives): void {
+    super.beginBlock(a0, count, positives);
     if (this.bestX.length < count) {
       this.bestX = new Float32Array(count);
       this.bestN = new Int32Array(count);

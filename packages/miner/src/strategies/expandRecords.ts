@@ -24,49 +24,6 @@ export function useNativeExpansion(on: boolean): boolean {
   return was;
 }
 
-/** The addon's expand() for the anchor's positives q0 … q1−1 (row order), or −1 without it. */
-function nativeExpand(
-  r: Records,
-  pos: Positives,
-  i: number,
-  a: number,
-  sign: number,
-  out: TripletColumns,
-  w: number,
-  q0: number,
-  q1: number,
-): number {
-  const fn = nativeExpansion ? nativeAddon?.expand : undefined;
-  if (!fn) return -1;
-  const s = pos.start[i];
-  const np = pos.start[i + 1] - s;
-  if (nativeScratch.length < 3 * (np + 1)) nativeScratch = new Int32Array(6 * (np + 1));
-  return fn(
-    r.neg,
-    r.x,
-    r.lo,
-    r.hi,
-    r.length,
-    pos.row,
-    pos.val,
-    pos.slot,
-    s,
-    np,
-    a,
-    sign < 0 ? 1 : 0,
-    q0,
-    q1,
-    out.anchors,
-    out.positives,
-    out.negatives,
-    out.dAp,
-    out.dAn,
-    w,
-    nativeScratch,
-  );
-}
-let nativeScratch = new Int32Array(0);
-
 interface Positives {
   start: Int32Array;
   row: Int32Array;
@@ -115,9 +72,16 @@ export function expandPositive(
   return w + c;
 }
 
+/** The addon's expand(), or undefined when it is absent or turned off (useNativeExpansion). */
+function nativeExpand() {
+  return nativeExpansion ? nativeAddon?.expand : undefined;
+}
+let nativeScratch = new Int32Array(0);
+
 /**
  * The triplets of local anchor `i`'s positives q0 … q1−1 in row order (`byRowOf`: their sorted entries, `countOf`:
- * their triplet counts by entry − start) at out[w …]; returns the position after them.
+ * their triplet counts by entry − start) at out[w …]; returns the position after them. The addon, when there, needs
+ * neither table.
  */
 export function expandPositives(
   r: Records,
@@ -132,9 +96,35 @@ export function expandPositives(
   byRowOf: Int32Array,
   countOf: Int32Array,
 ): number {
-  const fast = nativeExpand(r, pos, i, a, sign, out, w, q0, q1);
-  if (fast >= 0) return fast;
   const s = pos.start[i];
+  const fn = nativeExpand();
+  if (fn) {
+    const np = pos.start[i + 1] - s;
+    if (nativeScratch.length < 3 * (np + 1)) nativeScratch = new Int32Array(6 * (np + 1));
+    return fn(
+      r.neg,
+      r.x,
+      r.lo,
+      r.hi,
+      r.length,
+      pos.row,
+      pos.val,
+      pos.slot,
+      s,
+      np,
+      a,
+      sign < 0 ? 1 : 0,
+      q0,
+      q1,
+      out.anchors,
+      out.positives,
+      out.negatives,
+      out.dAp,
+      out.dAn,
+      w,
+      nativeScratch,
+    );
+  }
   for (let q = q0; q < q1; q++) {
     const k = byRowOf[q];
     const c = countOf[k - s];
@@ -153,11 +143,10 @@ export function expandAnchor(
   out: TripletColumns,
   w: number,
 ): number {
-  const fast = nativeExpand(r, pos, i, a, sign, out, w, 0, pos.start[i + 1] - pos.start[i]);
-  if (fast >= 0) return fast;
   const { start, row, val, slot } = pos;
   const s = start[i];
   const np = start[i + 1] - s;
+  if (nativeExpand()) return expandPositives(r, pos, i, a, sign, out, w, 0, np, byRow, count);
   scratch(np);
   // Sorted entry of each positive in row order, and how many triplets each entry has (difference array).
   count.fill(0, 0, np + 1);
@@ -170,12 +159,7 @@ export function expandAnchor(
   for (let k = 1; k < np; k++) count[k] += count[k - 1];
   if (np * r.length <= 4 * r.triplets) {
     // Dense ranges: one sequential pass over the records per positive writes the output in order.
-    for (let q = 0; q < np; q++) {
-      const k = byRow[q];
-      const c = count[k - s];
-      if (c > 0) w = expandPositive(r, pos, k, a, sign, out, w, c);
-    }
-    return w;
+    return expandPositives(r, pos, i, a, sign, out, w, 0, np, byRow, count);
   }
   // Sparse ranges among many positives: place each triplet at its positive's next slot (O(output)).
   const { anchors, positives, negatives, dAp, dAn } = out;

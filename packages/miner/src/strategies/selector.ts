@@ -27,5 +27,26 @@ export interface Selector {
   finishPending?(): PendingBlock;
 }
 
+/** The block every selector scans: its first anchor row, its anchor count and their positives (set by beginBlock). */
+export abstract class BlockSelector implements Selector {
+  protected readonly p: Prepared;
+  protected a0 = 0;
+  protected count = 0;
+  protected pos!: BlockPositives;
+
+  constructor(p: Prepared) {
+    this.p = p;
+  }
+
+  beginBlock(a0: number, count: number, positives: BlockPositives): void {
+    this.a0 = a0;
+    this.count = count;
+    this.pos = positives;
+  }
+
+  abstract scanRow(i: number, tile: Float32Array, off: number, c0: number, count: number): void;
+  abstract finishBlock(out: TripletBuffer): void;
+}
+
 /** Builds a selector for one thread; it is reused block after block. */
 export type SelectorFactory = (prepared: Prepared, options: ResolvedOptions) => Selector;

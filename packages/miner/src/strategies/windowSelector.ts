@@ -20,7 +20,7 @@ import { nativeAddon } from '../distances/distanceTile.ts';
 import type { NativeAddon, SelectBlockArgs } from '../distances/nativeKernel.ts';
 import { lastAtMost } from './float32Threshold.ts';
 import { marginWindow } from './marginWindow.ts';
-import type { Selector } from './selector.ts';
+import { BlockSelector } from './selector.ts';
 
 /** Buckets per positive in the tables that turn "first positive whose threshold is ≥ x" into a table read. */
 const BUCKETS_PER_POSITIVE = 16;
@@ -60,14 +60,10 @@ export function nativeSelectBuffer(records: number): number {
   return was;
 }
 
-export abstract class WindowSelector implements Selector {
-  protected readonly p: Prepared;
+export abstract class WindowSelector extends BlockSelector {
   protected readonly options: ResolvedOptions;
   protected readonly lo: number;
   protected readonly hi: number;
-  protected a0 = 0;
-  protected count = 0;
-  protected pos!: BlockPositives;
   // Per anchor of the block: bucket tables over a grid of candidate values x (see beginBlock).
   private tabStart = new Int32Array(1);
   private tabA = new Int32Array(0);
@@ -89,17 +85,15 @@ export abstract class WindowSelector implements Selector {
   private tb = new Float32Array(0);
 
   constructor(p: Prepared, options: ResolvedOptions) {
-    this.p = p;
+    super(p);
     this.options = options;
     const w = marginWindow(options.strategy as 'all', options.margin);
     this.lo = w.lo;
     this.hi = w.hi;
   }
 
-  beginBlock(a0: number, count: number, positives: BlockPositives): void {
-    this.a0 = a0;
-    this.count = count;
-    this.pos = positives;
+  override beginBlock(a0: number, count: number, positives: BlockPositives): void {
+    super.beginBlock(a0, count, positives);
     this.blockNative = nativeSelection ? nativeAddon : undefined;
     // Rows the native scan handles without tables get a one-entry placeholder (never read).
     const untabled = this.blockNative ? NATIVE_FAST_MAX : 0;
@@ -309,5 +303,5 @@ export abstract class WindowSelector implements Selector {
    */
   protected abstract take(i: number, from: number, to: number): void;
 
-  abstract finishBlock(out: TripletBuffer): void;
+  abstract override finishBlock(out: TripletBuffer): void;
 }

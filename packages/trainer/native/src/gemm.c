@@ -27,11 +27,37 @@ static void block_scalar(int mr, int nr, int kc, const float *a, long sai, long 
 }
 
 #if TK_AVX512
+/* Helpers of the two AVX-512 micro-kernels below (sgemm and the filter gradient): always inlined into them. */
+#define TK_AVX512_INLINE __attribute__((target("avx512f"), always_inline)) static inline
+
+/* Mask of the first n of 16 lanes (all for n ≥ 16, none for n ≤ 0): a tile's columns 0–15 are lanes16(nr), 16–31
+ * lanes16(nr − 16). */
+TK_AVX512_INLINE __mmask16 lanes16(int n) {
+  return n >= 16 ? 0xFFFF : n > 0 ? (__mmask16)((1u << n) - 1) : 0;
+}
+
+/* One step of the outer product: acc[i] += a[i·sai] · (b0, b1) for the tile's rows i < mr. */
+TK_AVX512_INLINE void fma_rows512(int mr, const float *a, long sai, __m512 b0, __m512 b1, __m512 (*acc)[2]) {
+  for (int i = 0; i < mr; i++) {
+    __m512 av = _mm512_set1_ps(a[i * sai]);
+    acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
+    acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
+  }
+}
+
+/* c[i][0 … nr) += acc[i] for the tile's rows i < mr, masked to its columns. */
+TK_AVX512_INLINE void add_rows512(int mr, float *c, long ldc, __mmask16 m0, __mmask16 m1, __m512 (*acc)[2]) {
+  for (int i = 0; i < mr; i++) {
+    float *ci = c + i * ldc;
+    _mm512_mask_storeu_ps(ci, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, ci), acc[i][0]));
+    if (m1) _mm512_mask_storeu_ps(ci + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, ci + 16), acc[i][1]));
+  }
+}
+
 /* 8 rows × 32 columns (16 zmm accumulators), masked for the last columns. */
 __attribute__((target("avx512f"))) static void block_avx512(int mr, int nr, int kc, const float *a, long sai, long sak,
                                                             const float *b, long ldb, float *c, long ldc) {
-  __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
-  __mmask16 m1 = nr >= 32 ? 0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+  __mmask16 m0 = lanes16(nr), m1 = lanes16(nr - 16);
   __m512 acc[12][2];
   for (int i = 0; i < 12; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   if (mr == 8) {
@@ -54,19 +80,10 @@ __attribute__((target("avx512f"))) static void block_avx512(int mr, int nr, int 
       const float *bk = b + k * ldb;
       __m512 b0 = _mm512_maskz_loadu_ps(m0, bk);
       __m512 b1 = _mm512_maskz_loadu_ps(m1, bk + 16);
-      const float *ak = a + k * sak;
-      for (int i = 0; i < mr; i++) {
-        __m512 av = _mm512_set1_ps(ak[i * sai]);
-        acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
-        acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
-      }
+      fma_rows512(mr, a + k * sak, sai, b0, b1, acc);
     }
   }
-  for (int i = 0; i < mr; i++) {
-    float *ci = c + i * ldc;
-    _mm512_mask_storeu_ps(ci, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, ci), acc[i][0]));
-    if (m1) _mm512_mask_storeu_ps(ci + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, ci + 16), acc[i][1]));
-  }
+  add_rows512(mr, c, ldc, m0, m1, acc);
 }
 
 #endif
@@ -246,8 +263,7 @@ int tk_conv2d(int isa, const float *x, int B, int H, int W, int C, const float *
 /* dw[i][0..nr) += Σ_j a[base[j] + i] · g[j·ldg + 0..nr) for i < mr (≤ 8): one filter-gradient tile over pc pixels. */
 __attribute__((target("avx512f"))) static void fgrad_avx512(int mr, int nr, int pc, const float *a, const long *base,
                                                             const float *g, long ldg, float *dw, long lddw) {
-  __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
-  __mmask16 m1 = nr >= 32 ? 0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+  __mmask16 m0 = lanes16(nr), m1 = lanes16(nr - 16);
   __m512 acc[8][2];
   for (int i = 0; i < 8; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   for (int j = 0; j < pc; j++) {
@@ -255,17 +271,9 @@ __attribute__((target("avx512f"))) static void fgrad_avx512(int mr, int nr, int 
     const float *gj = g + j * ldg;
     __m512 b0 = _mm512_maskz_loadu_ps(m0, gj);
     __m512 b1 = _mm512_maskz_loadu_ps(m1, gj + 16);
-    for (int i = 0; i < mr; i++) {
-      __m512 av = _mm512_set1_ps(aj[i]);
-      acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
-      acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
-    }
+    fma_rows512(mr, aj, 1, b0, b1, acc);
   }
-  for (int i = 0; i < mr; i++) {
-    float *d = dw + i * lddw;
-    _mm512_mask_storeu_ps(d, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, d), acc[i][0]));
-    if (m1) _mm512_mask_storeu_ps(d + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, d + 16), acc[i][1]));
-  }
+  add_rows512(mr, dw, lddw, m0, m1, acc);
 }
 #endif
 
