@@ -20,8 +20,9 @@ const out = path.join(root, 'bundle');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 /**
  * Bundled: yargs, and the libraries behind `load`/`mine`/`split` with their pure-JS dependencies. The trainer stays
- * external: its TensorFlow.js packages resolve from the trainer's own folder only (TripletkitError is recognised
- * across the two copies of common this makes). Everything not listed here or in PURE is imported from node_modules.
+ * external (all but its option specs, which import no tfjs): its TensorFlow.js packages resolve from the trainer's own
+ * folder only (TripletkitError is recognised across the two copies of common this makes). Everything not listed here
+ * or in PURE is imported from node_modules.
  */
 const BUNDLED = new Set(['yargs', '@tripletkit/common', '@tripletkit/miner', '@tripletkit/loader']);
 /** Dependencies of the bundled libraries that are plain JavaScript with no files of their own to find. */
@@ -77,8 +78,10 @@ await build({
   platform: 'node',
   target: 'node20',
   external: [
-    ...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)),
-    ...Object.keys(pkg.dependencies).flatMap((d) => (BUNDLED.has(d) ? [] : [`${d}/*`])),
+    // The trainer is external through the plugin below: an external package name would take its subpaths with it.
+    ...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d) && d !== '@tripletkit/trainer'),
+    // Subpaths too, except the option specs the parser is built from (light, bundled so start-up stays one file).
+    ...Object.keys(pkg.dependencies).flatMap((d) => (BUNDLED.has(d) || d === '@tripletkit/trainer' ? [] : [`${d}/*`])),
     ...libraryExternals(),
     'tsx',
     'tsx/*',
@@ -89,6 +92,12 @@ await build({
   ignoreAnnotations: true,
   plugins: [
     libraryUrls(),
+    {
+      name: 'trainer-external',
+      setup(b) {
+        b.onResolve({ filter: /^@tripletkit\/trainer$/ }, (args) => ({ path: args.path, external: true }));
+      },
+    },
     {
       // yargs finds its message catalogues three folders above its platform shim; in the bundle they sit beside it.
       name: 'yargs-locales',

@@ -29,6 +29,7 @@ export {
   tripletSchema,
   writeTriplets,
 } from './io/index.ts';
+export { episodeOptionSpecs } from './metrics/episodeOptionSpecs.ts';
 export {
   type ClassDistances,
   type ClassRetrieval,
@@ -58,6 +59,7 @@ export {
   verificationMetrics,
   verificationPairs,
 } from './metrics/index.ts';
+export { verificationOptionSpecs } from './metrics/verificationOptionSpecs.ts';
 export { DEFAULT_MAX_TRIPLETS, mine, mineAsync, minePending, mineStream, shardRange } from './mine.ts';
 export { type MineFileOptions, type MineFileResult, mineFile } from './mineFile.ts';
 export { DEFAULT_MARGIN, mineFileOptionSpecs } from './mineFileOptionSpecs.ts';

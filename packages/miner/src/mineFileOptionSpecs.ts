@@ -7,6 +7,9 @@ import type { OptionSpecs } from '@tripletkit/common/options';
 import { STRATEGIES } from './core/types.ts';
 import { DISTANCE_KINDS } from './distances/registry.ts';
 
+/** The online mining choices (the trainer's `mining` option) come from the same registry as the strategies. */
+export { ONLINE_MINING, type OnlineMining } from './strategies/registry.ts';
+
 /** Default rows per anchor block / candidate tile: a 512×512 tile (1 MiB) keeps the kernel near its peak. */
 export const DEFAULT_TILE_SIZE = 512;
 

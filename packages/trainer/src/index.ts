@@ -34,6 +34,15 @@ export {
 export { L2Normalize } from './model/l2Normalize.ts';
 export { type LoadedModel, loadModel, type ModelMetadata, saveModel } from './model/modelIO.ts';
 export {
+  augmentationOptionSpecs,
+  buildIndexOptionSpecs,
+  embedImagesOptionSpecs,
+  evaluateOptionSpecs,
+  normalizationOptionSpecs,
+  searchOptionSpecs,
+  trainOptionSpecs,
+} from './options.ts';
+export {
   type BuildIndexOptions,
   type BuildIndexResult,
   buildIndex,

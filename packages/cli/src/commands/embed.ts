@@ -1,6 +1,7 @@
-import type { BackendChoice, EmbedImagesResult } from '@tripletkit/trainer';
-import { BACKEND_CHOICES } from '../choices.ts';
+import type { BackendChoice, EmbedImagesOptions, EmbedImagesResult } from '@tripletkit/trainer';
+import { embedImagesOptionSpecs } from '@tripletkit/trainer/options';
 import { defineCommand } from '../command.ts';
+import { flags, optionsFrom } from '../flags.ts';
 import { shardFor, shardOptions } from '../shardOption.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
@@ -30,18 +31,14 @@ export const embedCommand = defineCommand<EmbedArgs, EmbedImagesResult>({
       describe: 'Images file (tripletkit load output), or a folder or glob of its parts',
     },
     output: { type: 'string', alias: 'o', demandOption: true, describe: 'Embeddings file to write' },
-    'batch-size': { type: 'number', default: 256, describe: 'Images per forward pass' },
-    format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
-    backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
+    ...flags(embedImagesOptionSpecs, ['batchSize', 'format', 'backend']),
     ...shardOptions('images (whole batches of --batch-size)'),
   },
   examples: [['tripletkit embed --model runs/mnist --images test.arrow -o test-emb.arrow', 'embed the test set']],
   run: (args) => {
     const { shard, output } = shardFor(args, args.output);
     return embedImages(args.model, args.images, output, {
-      batchSize: args.batchSize,
-      format: args.format,
-      backend: args.backend,
+      ...optionsFrom<EmbedImagesOptions>(embedImagesOptionSpecs, args),
       shard,
       log: (line) => process.stderr.write(`${line}\n`),
     });

@@ -1,7 +1,9 @@
-import type { DistanceKind } from '@tripletkit/miner';
-import type { BackendChoice, EvaluateResult, Features } from '@tripletkit/trainer';
-import { BACKEND_CHOICES, DISTANCE_KINDS, FEATURES } from '../choices.ts';
+import type { DistanceKind, FewShotOptions, VerificationOptions } from '@tripletkit/miner';
+import { episodeOptionSpecs, verificationOptionSpecs } from '@tripletkit/miner/options';
+import type { BackendChoice, EvaluateOptions, EvaluateResult, Features } from '@tripletkit/trainer';
+import { evaluateOptionSpecs } from '@tripletkit/trainer/options';
 import { defineCommand } from '../command.ts';
+import { flags, optionsFrom } from '../flags.ts';
 import { fewShotTable, verificationTable } from '../tables/fewShotTable.ts';
 import { metricsTable } from '../tables/metricsTable.ts';
 
@@ -35,61 +37,27 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult & { classCount
   command: 'eval',
   describe: 'Retrieval metrics of embeddings: precision@1, R-precision, MAP@R, overall and per class',
   options: {
-    embeddings: {
-      type: 'string',
-      alias: 'e',
-      describe: 'Query embeddings (Arrow: embedding FixedSizeList<Float32>, label Int32)',
-    },
-    reference: {
-      type: 'string',
-      alias: 'r',
-      describe: 'Reference embeddings to retrieve from (default: the queries themselves, each query excluded)',
-    },
-    images: {
-      type: 'string',
-      alias: 'i',
-      describe: 'Query images (tripletkit load output): embedded with --model, or raw pixels without it (baseline)',
-    },
-    'reference-images': { type: 'string', describe: 'Reference images (with --images)' },
-    model: { type: 'string', alias: 'm', describe: 'Model directory (tripletkit train output) that embeds --images' },
-    backend: {
-      choices: BACKEND_CHOICES as unknown as string[],
-      default: 'auto',
-      describe: 'TF.js backend for --model',
-    },
-    features: {
-      choices: FEATURES as unknown as string[],
-      default: 'auto',
-      describe:
-        'With --model: embedding (its output), backbone (features before its projection head: best on classes it never saw), auto (backbone when no class at hand was trained on)',
-    },
-    distance: {
-      choices: DISTANCE_KINDS as unknown as string[],
-      default: 'euclidean',
-      describe: 'Nearest-neighbour distance (cosine = similarity on L2-normalised rows)',
-    },
-    normalize: {
-      type: 'boolean',
-      default: false,
-      describe: 'L2-normalise embeddings before a Euclidean search (PML AccuracyCalculator does not)',
-    },
+    ...flags(evaluateOptionSpecs, ['embeddings', 'reference', 'images', 'referenceImages', 'model'], {
+      embeddings: { alias: 'e' },
+      reference: { alias: 'r' },
+      images: { alias: 'i' },
+      model: { alias: 'm' },
+    }),
+    ...flags(evaluateOptionSpecs, ['backend', 'features', 'distance', 'normalize']),
     'few-shot': {
       type: 'boolean',
       default: false,
       describe: 'Also N-way K-shot accuracy on seeded episodes of the query file (nearest support and prototype)',
     },
-    ways: { type: 'number', default: 5, describe: 'Few-shot: classes per episode' },
-    shots: { type: 'number', default: 1, describe: 'Few-shot: support examples per class' },
-    queries: { type: 'number', default: 15, describe: 'Few-shot: query examples per class' },
-    episodes: { type: 'number', default: 600, describe: 'Few-shot: episodes (the CI narrows as 1/√episodes)' },
-    seed: { type: 'number', default: 0, describe: 'Seed of the few-shot episodes and verification pairs' },
+    ...flags(episodeOptionSpecs, ['ways', 'shots', 'queries', 'episodes', 'seed']),
     verification: {
       type: 'boolean',
       default: false,
       describe: 'Also same/different verification: ROC AUC, EER, TAR at --far, with thresholds',
     },
-    pairs: { type: 'number', default: 10000, describe: 'Verification: same-class pairs (and as many different)' },
-    far: { type: 'number', default: 1e-3, describe: 'Verification: false accept rate at which TAR is reported' },
+    ...flags(verificationOptionSpecs, ['pairs']),
+    // The library's farTarget, offered as --far.
+    far: flags(verificationOptionSpecs, ['farTarget'])['far-target'],
   },
   examples: [
     ['tripletkit eval --embeddings test-emb.arrow', 'test set against itself, as in "A Metric Learning Reality Check"'],
@@ -104,27 +72,11 @@ export const evalCommand = defineCommand<EvalArgs, EvaluateResult & { classCount
   ],
   run: async (args) => {
     const r = await evaluate({
-      embeddings: args.embeddings,
-      reference: args.reference,
-      images: args.images,
-      referenceImages: args.referenceImages,
-      model: args.model,
-      backend: args.backend,
-      features: args.features,
-      distance: args.distance,
-      normalize: args.normalize,
-      ...(args.fewShot
-        ? {
-            fewShot: {
-              ways: args.ways,
-              shots: args.shots,
-              queries: args.queries,
-              episodes: args.episodes,
-              seed: args.seed,
-            },
-          }
+      ...optionsFrom<EvaluateOptions>(evaluateOptionSpecs, args),
+      ...(args.fewShot ? { fewShot: optionsFrom<FewShotOptions>(episodeOptionSpecs, args) } : {}),
+      ...(args.verification
+        ? { verification: { ...optionsFrom<VerificationOptions>(verificationOptionSpecs, args), farTarget: args.far } }
         : {}),
-      ...(args.verification ? { verification: { pairs: args.pairs, seed: args.seed, farTarget: args.far } } : {}),
     });
     return { ...r, classCount: new Set(r.perClass.map((c) => c.label)).size };
   },

@@ -1,6 +1,7 @@
-import type { BackendChoice, BuildIndexResult, Features } from '@tripletkit/trainer';
-import { BACKEND_CHOICES, FEATURES } from '../choices.ts';
+import type { BackendChoice, BuildIndexOptions, BuildIndexResult, Features } from '@tripletkit/trainer';
+import { buildIndexOptionSpecs } from '@tripletkit/trainer/options';
 import { defineCommand } from '../command.ts';
+import { flags, optionsFrom } from '../flags.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const buildIndex: typeof import('@tripletkit/trainer').buildIndex = async (o) =>
@@ -19,36 +20,21 @@ interface IndexArgs {
 export const indexCommand = defineCommand<IndexArgs, BuildIndexResult>({
   command: 'index',
   describe: 'Embed a gallery (images file, folder or files) with a model into a search index for tripletkit search',
-  options: {
-    model: { type: 'string', alias: 'm', demandOption: true, describe: 'Model folder, or a train --out folder' },
-    images: {
-      type: 'string',
-      array: true,
-      alias: 'i',
-      demandOption: true,
-      describe: 'Gallery: an images file, a folder (class subfolders = labels) or image files',
-    },
-    output: { type: 'string', alias: 'o', demandOption: true, describe: 'Index file to write (Arrow)' },
-    backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
-    features: {
-      choices: FEATURES as unknown as string[],
-      default: 'auto',
-      describe: 'embedding, backbone (best on classes the model never saw), auto (backbone when none was trained on)',
-    },
-    format: { choices: ['file', 'stream'], default: 'file', describe: 'Arrow IPC flavour' },
-  },
+  options: flags(buildIndexOptionSpecs, ['model', 'images', 'output', 'backend', 'features', 'format'], {
+    model: { alias: 'm', demandOption: true },
+    images: { alias: 'i', demandOption: true },
+    output: { alias: 'o', demandOption: true },
+  }),
   examples: [
     ['tripletkit index --model runs/digits --images gallery.arrow -o gallery.idx.arrow', 'index an images file'],
     ['tripletkit index -m runs/products -i photos/ -o products.idx.arrow', 'a folder of class subfolders'],
   ],
   run: (args) =>
     buildIndex({
+      ...optionsFrom<BuildIndexOptions>(buildIndexOptionSpecs, args),
       model: args.model,
       images: args.images.length === 1 ? args.images[0] : args.images,
       output: args.output,
-      backend: args.backend,
-      features: args.features,
-      format: args.format,
     }),
   summarize: (r) => [
     `indexed ${r.rows} images (${r.classes.length} classes, ${r.dim}-d ${r.features}) → ${r.output} in ${r.seconds.toFixed(1)} s`,

@@ -1,6 +1,7 @@
-import type { BackendChoice, SearchResult } from '@tripletkit/trainer';
-import { BACKEND_CHOICES } from '../choices.ts';
+import type { BackendChoice, SearchOptions, SearchResult } from '@tripletkit/trainer';
+import { searchOptionSpecs } from '@tripletkit/trainer/options';
 import { defineCommand } from '../command.ts';
+import { flags, optionsFrom } from '../flags.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const search: typeof import('@tripletkit/trainer').search = async (o) =>
@@ -22,38 +23,20 @@ const d = (x: number) => x.toFixed(4);
 export const searchCommand = defineCommand<SearchArgs, SearchResult>({
   command: 'search',
   describe: 'Nearest gallery images of query images, and with --by-class the distance to every class',
-  options: {
-    index: { type: 'string', demandOption: true, describe: 'Index file (tripletkit index output)' },
-    query: {
-      type: 'string',
-      array: true,
-      // no -q: that is the global --quiet
-      demandOption: true,
-      describe: 'Query image files, a folder, or an images file; loaded exactly as the model expects',
-    },
-    k: { type: 'number', default: 5, describe: 'Nearest gallery items per query' },
-    'by-class': {
-      type: 'boolean',
-      default: false,
-      describe: 'Distance to every class (nearest member and centroid) and the predicted class',
-    },
-    threshold: { type: 'number', describe: 'With --by-class: predict "unknown" when the nearest class is farther' },
-    model: { type: 'string', describe: 'The model, if it moved since indexing (must be the same files)' },
-    backend: { choices: BACKEND_CHOICES as unknown as string[], default: 'auto' },
-  },
+  options: flags(searchOptionSpecs, ['index', 'query', 'k', 'byClass', 'threshold', 'model', 'backend'], {
+    index: { demandOption: true },
+    // no -q: that is the global --quiet
+    query: { demandOption: true },
+  }),
   examples: [
     ['tripletkit search --index gallery.idx.arrow --query new.png -k 5', 'the 5 most similar gallery images'],
     ['tripletkit search --index digits.idx.arrow -q unseen/ --by-class --threshold 0.9 --json', 'classify, or unknown'],
   ],
   run: (args) =>
     search({
+      ...optionsFrom<SearchOptions>(searchOptionSpecs, args),
       index: args.index,
       query: args.query.length === 1 ? args.query[0] : args.query,
-      k: args.k,
-      byClass: args.byClass,
-      threshold: args.threshold,
-      model: args.model,
-      backend: args.backend,
     }),
   summarize: (r) => {
     const lines: string[] = [];

@@ -1,5 +1,6 @@
 import { deriveSeed, expectNonNegativeInteger, expectPositiveInteger, Rng, TripletkitError } from '@tripletkit/common';
 import type { Labels } from './checks.ts';
+import { episodeOptionSpecs } from './episodeOptionSpecs.ts';
 
 /** Shape of few-shot episodes: N ways (classes), K shots (support examples per class), Q queries per class. */
 export interface EpisodeOptions {
@@ -27,11 +28,11 @@ export type ResolvedEpisodeOptions = Required<EpisodeOptions>;
 
 export function resolveEpisodeOptions(o: EpisodeOptions): ResolvedEpisodeOptions {
   return {
-    ways: expectPositiveInteger('ways', o.ways ?? 5),
-    shots: expectPositiveInteger('shots', o.shots ?? 1),
-    queries: expectPositiveInteger('queries', o.queries ?? 15),
-    episodes: expectPositiveInteger('episodes', o.episodes ?? 600),
-    seed: expectNonNegativeInteger('seed', o.seed ?? 0),
+    ways: expectPositiveInteger('ways', o.ways ?? episodeOptionSpecs.ways.default),
+    shots: expectPositiveInteger('shots', o.shots ?? episodeOptionSpecs.shots.default),
+    queries: expectPositiveInteger('queries', o.queries ?? episodeOptionSpecs.queries.default),
+    episodes: expectPositiveInteger('episodes', o.episodes ?? episodeOptionSpecs.episodes.default),
+    seed: expectNonNegativeInteger('seed', o.seed ?? episodeOptionSpecs.seed.default),
   };
 }
 

@@ -10,6 +10,7 @@ import { l2Normalize } from '../distances/l2Normalize.ts';
 import { DISTANCE_KINDS, type DistanceKind, getDistance } from '../distances/registry.ts';
 import { checkEmbeddings, checkLabels, type Labels } from './checks.ts';
 import { type VerificationScores, verificationMetrics } from './verificationMetrics.ts';
+import { verificationOptionSpecs } from './verificationOptionSpecs.ts';
 
 /** Options of {@link verification}. */
 export interface VerificationOptions {
@@ -97,13 +98,17 @@ export function verification(
 ): VerificationResult {
   const rows = checkEmbeddings('embeddings', embeddings, dim);
   const l = checkLabels('labels', labels, rows);
-  const pairs = expectPositiveInteger('pairs', options.pairs ?? 10_000);
-  const seed = expectNonNegativeInteger('seed', options.seed ?? 0);
+  const pairs = expectPositiveInteger('pairs', options.pairs ?? verificationOptionSpecs.pairs.default);
+  const seed = expectNonNegativeInteger('seed', options.seed ?? verificationOptionSpecs.seed.default);
   const kind = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
   const distance = getDistance(kind);
   const x = distance.searchNormalizes || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
   const { a, b, same } = verificationPairs(l, pairs, seed);
   const d = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) d[i] = distance.dissimilarity(x, a[i] * dim, x, b[i] * dim, dim);
-  return { ...verificationMetrics(d, same, options.farTarget ?? 1e-3), distance: kind, seed };
+  return {
+    ...verificationMetrics(d, same, options.farTarget ?? verificationOptionSpecs.farTarget.default),
+    distance: kind,
+    seed,
+  };
 }

@@ -12,13 +12,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectOneOf, TripletkitError } from '@tripletkit/common';
+import { BACKEND_CHOICES, type BackendChoice } from '../train/trainOptionSpecs.ts';
 import { chooseAuto } from './autoBackend.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
 import { loadNativeGemm } from './nativeGemm.ts';
 
-/** What `--backend` accepts. */
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+// What `--backend` accepts: declared with train's option specs (no tfjs there, for the CLI's parser).
+export { BACKEND_CHOICES, type BackendChoice };
 
 /** The backend in use. */
 export interface BackendInfo {

@@ -22,6 +22,7 @@ import { type Normalization, pixelsToTensor } from '../data/pixels.ts';
 import { backboneModel } from '../model/backboneModel.ts';
 import { modelInputShape } from '../model/encoders.ts';
 import { loadModel, type ModelMetadata } from '../model/modelIO.ts';
+import { embedImagesOptionSpecs } from './embedImagesOptionSpecs.ts';
 
 /** The tfjs backend, plus the native convolution kernels' ISA when they run under wasm (e.g. `wasm+native-avx512`). */
 function kernelName(backend: string): string {
@@ -70,7 +71,7 @@ export async function embedImages(
   output: string,
   options: EmbedImagesOptions = {},
 ): Promise<EmbedImagesResult> {
-  const batchSize = expectPositiveInteger('batchSize', options.batchSize ?? 256);
+  const batchSize = expectPositiveInteger('batchSize', options.batchSize ?? embedImagesOptionSpecs.batchSize.default);
   const backend = await selectBackend(options.backend ?? 'auto');
   options.log?.(`backend: ${backend.description}`);
   let metadata: ModelMetadata | undefined;

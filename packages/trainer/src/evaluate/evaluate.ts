@@ -26,6 +26,7 @@ import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
 import { embedImages } from '../embed/embedImages.ts';
 import { type Features, resolveFeatures } from '../model/backboneModel.ts';
 import { loadModel } from '../model/modelIO.ts';
+import { evaluateOptionSpecs } from './evaluateOptionSpecs.ts';
 
 /** Options of {@link evaluate}: `embeddings`, or `images` (with `model`, or alone for raw pixels). */
 export interface EvaluateOptions {
@@ -187,7 +188,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (options.reference) r = await embeddingsSide(options.reference, labelMap, 'reference file');
   } else if (model) {
     source = 'model';
-    const features = options.features ?? 'auto';
+    const features = options.features ?? evaluateOptionSpecs.features.default;
     q = await modelSide(model, images as string, options.backend, features);
     // The reference side uses the representation the queries got, so the two are comparable.
     if (options.referenceImages)

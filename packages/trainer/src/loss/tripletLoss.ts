@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type DistanceKind, getDistance, type TensorOps } from '@tripletkit/miner';
+import { REDUCTIONS, type Reduction } from '../train/trainOptionSpecs.ts';
 
-/** How per-triplet losses become the batch loss. */
-export type Reduction = 'nonzero-mean' | 'mean' | 'soft-margin';
-export const REDUCTIONS: readonly Reduction[] = ['nonzero-mean', 'mean', 'soft-margin'];
+// How per-triplet losses become the batch loss: declared with train's option specs (no tfjs there, for the CLI).
+export { REDUCTIONS, type Reduction };
 
 /**
  * Distance matrix [n, n] of the rows of `e` ([n, D]), Euclidean by default: sqrt(max(‖a‖² + ‖b‖² − 2a·b, 1e-12)).

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TripletkitError } from '@tripletkit/common';
+import { FEATURES, type Features } from '../evaluate/evaluateOptionSpecs.ts';
 import { L2Normalize } from './l2Normalize.ts';
 
 /**
@@ -11,8 +12,8 @@ import { L2Normalize } from './l2Normalize.ts';
  * - `auto`: `backbone` when none of the classes at hand was trained on (the model records its trained classes),
  *   else `embedding`.
  */
-export type Features = 'embedding' | 'backbone' | 'auto';
-export const FEATURES: readonly Features[] = ['embedding', 'backbone', 'auto'];
+// Declared with evaluate's option specs (no tfjs there, for the CLI's parser).
+export { FEATURES, type Features };
 
 /**
  * Resolves `auto` against the classes at hand and the classes the model was trained on.

@@ -6,10 +6,11 @@
 
 import * as tfl from '@tensorflow/tfjs-layers';
 import { deriveSeed, expectOneOf, expectPositiveInteger, TripletkitError } from '@tripletkit/common';
+import { ENCODERS, type EncoderName } from '../train/trainOptionSpecs.ts';
 import { L2Normalize } from './l2Normalize.ts';
 
-export type EncoderName = 'small-cnn' | 'resnet-small';
-export const ENCODERS: readonly EncoderName[] = ['small-cnn', 'resnet-small'];
+// The list is declared with train's option specs (no tfjs there, for the CLI's parser).
+export { ENCODERS, type EncoderName };
 
 /** Options of {@link buildEncoder}. */
 export interface EncoderOptions {

@@ -8,6 +8,7 @@ import { readEmbeddings } from '@tripletkit/miner';
 import { type BackendChoice, selectBackend } from '../backend/selectBackend.ts';
 import { embedImages } from '../embed/embedImages.ts';
 import { type Features, resolveFeatures } from '../model/backboneModel.ts';
+import { buildIndexOptionSpecs } from './buildIndexOptionSpecs.ts';
 import { writeIndex } from './indexFile.ts';
 import { loadModelWithIdentity } from './modelIdentity.ts';
 import { type Preprocessing, preprocessingOf } from './preprocessing.ts';
@@ -78,7 +79,11 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     const atHand = [...new Set(galleryLabels)].map((l) => gallery.classes[l] ?? String(l));
     await gallery.close();
     const trained = metadata?.trainedClasses as string[] | undefined;
-    const features = resolveFeatures(options.features ?? 'auto', images.labelled ? trained : undefined, atHand);
+    const features = resolveFeatures(
+      options.features ?? buildIndexOptionSpecs.features.default,
+      images.labelled ? trained : undefined,
+      atHand,
+    );
     const embFile = path.join(tmp, 'gallery-embeddings.arrow');
     await embedImages(model, images.file, embFile, {
       backend: options.backend,

@@ -9,6 +9,7 @@ import { embedImages } from '../embed/embedImages.ts';
 import { type GalleryIndex, readIndex } from './indexFile.ts';
 import { loadModelWithIdentity } from './modelIdentity.ts';
 import { prepareImages } from './queryImages.ts';
+import { searchOptionSpecs } from './searchOptionSpecs.ts';
 
 /** Options of {@link search}. */
 export interface SearchOptions {
@@ -82,7 +83,7 @@ export interface SearchResult {
  */
 export async function search(options: SearchOptions): Promise<SearchResult> {
   const t0 = performance.now();
-  const k = expectPositiveInteger('k', options.k ?? 5);
+  const k = expectPositiveInteger('k', options.k ?? searchOptionSpecs.k.default);
   const threshold = options.threshold === undefined ? null : expectNumber('threshold', options.threshold, { min: 0 });
   const index = typeof options.index === 'string' ? await readIndex(options.index) : options.index;
   // Loading a model needs a backend registered first.

@@ -10,11 +10,17 @@ import {
   type ProgressOption,
   TripletkitError,
 } from '@tripletkit/common';
-import type { BackendChoice, BackendInfo } from '../backend/selectBackend.ts';
+import type { BackendInfo } from '../backend/selectBackend.ts';
 import type { Augmentation, Normalization } from '../data/pixels.ts';
-import { REDUCTIONS, type Reduction } from '../loss/tripletLoss.ts';
 import { ONLINE_MINING, type OnlineMining } from '../mining/batchTriplets.ts';
-import { ENCODERS, type EncoderName } from '../model/encoders.ts';
+import {
+  type BackendChoice,
+  ENCODERS,
+  type EncoderName,
+  REDUCTIONS,
+  type Reduction,
+  trainOptionSpecs as specs,
+} from './trainOptionSpecs.ts';
 
 /** Options of {@link train}. Exactly one of `triplets` (offline) and `mining` (online) is required. */
 export interface TrainOptions {
@@ -116,7 +122,7 @@ export interface TrainResult {
   imagesPerSecond: number;
 }
 
-/** Checks the options once and fills in the defaults of the numbers every phase uses. */
+/** Checks the options once and fills in the defaults (from the option specs) of the numbers every phase uses. */
 export function validateTrainOptions(o: TrainOptions) {
   if (!o.triplets === !o.mining) {
     throw new TripletkitError('E_ARG', 'Give exactly one of --triplets (offline) and --mining (online).', {
@@ -125,18 +131,18 @@ export function validateTrainOptions(o: TrainOptions) {
   }
   if (o.mining) expectOneOf('mining', o.mining, ONLINE_MINING);
   if (o.encoder) expectOneOf('encoder', o.encoder, ENCODERS);
-  const reduction = expectOneOf('reduction', o.reduction ?? 'nonzero-mean', REDUCTIONS);
-  const epochs = expectPositiveInteger('epochs', o.epochs ?? 10);
-  const batchSize = expectPositiveInteger('batchSize', o.batchSize ?? 128);
+  const reduction = expectOneOf('reduction', o.reduction ?? specs.reduction.default, REDUCTIONS);
+  const epochs = expectPositiveInteger('epochs', o.epochs ?? specs.epochs.default);
+  const batchSize = expectPositiveInteger('batchSize', o.batchSize ?? specs.batchSize.default);
   if (o.p !== undefined) expectPositiveInteger('p', o.p);
   if (o.k !== undefined) {
     expectPositiveInteger('k', o.k);
     if (o.k < 2) invalidArgument('k', 'integer >= 2 (an anchor needs a positive)', o.k);
   }
-  const margin = expectNumber('margin', o.margin ?? 0.2, { min: 0 });
-  const learningRate = expectNumber('learningRate', o.learningRate ?? 1e-3, { min: 0 });
-  const seed = expectNonNegativeInteger('seed', o.seed ?? 0);
-  const embeddingDim = expectPositiveInteger('embeddingDim', o.embeddingDim ?? 64);
+  const margin = expectNumber('margin', o.margin ?? specs.margin.default, { min: 0 });
+  const learningRate = expectNumber('learningRate', o.learningRate ?? specs.learningRate.default, { min: 0 });
+  const seed = expectNonNegativeInteger('seed', o.seed ?? specs.seed.default);
+  const embeddingDim = expectPositiveInteger('embeddingDim', o.embeddingDim ?? specs.embeddingDim.default);
   if (o.remineEvery !== undefined) {
     expectPositiveInteger('remineEvery', o.remineEvery);
     if (!o.triplets) invalidArgument('remineEvery', 'offline mode (--triplets)', o.remineEvery);
