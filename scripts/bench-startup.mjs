@@ -18,32 +18,35 @@ const runs = Number(process.argv[2] ?? 7);
 const bin = path.resolve(process.argv[3] ?? path.join(repo, 'packages', 'cli', 'bin', 'tripletkit.js'));
 /** `node -e 0` on the idle machine the targets were set on. */
 const IDLE_BASELINE = 110;
+// Each case also says what its output must show: the help and version print, and load/mine reach their input (the
+// error names the missing path) — a CLI that is not built, or fails earlier, would otherwise time a quick error.
 const cases = [
-  ['node -e 0 (baseline)', ['-e', '0'], undefined],
-  ['tripletkit --help', [bin, '--help'], 150],
-  ['tripletkit --version', [bin, '--version'], 150],
-  ['tripletkit load (until work starts)', [bin, 'load', '/nonexistent-folder', '-o', '/tmp/x.arrow'], 300],
-  ['tripletkit mine (until work starts)', [bin, 'mine', '-e', '/nonexistent.arrow', '-s', 'all', '-o', '/tmp/x'], 300],
+  ['node -e 0 (baseline)', ['-e', '0'], undefined, undefined],
+  ['tripletkit --help', [bin, '--help'], 150, /tripletkit <command>|Commands:/],
+  ['tripletkit --version', [bin, '--version'], 150, /^\d+\.\d+\.\d+/],
+  [
+    'tripletkit load (until work starts)',
+    [bin, 'load', '/nonexistent-folder', '-o', '/tmp/x.arrow'],
+    300,
+    /nonexistent-folder/,
+  ],
+  [
+    'tripletkit mine (until work starts)',
+    [bin, 'mine', '-e', '/nonexistent.arrow', '-s', 'all', '-o', '/tmp/x'],
+    300,
+    /nonexistent\.arrow/,
+  ],
 ];
-// Each case must do what it claims: the help and version print, and load/mine reach their input (the error names the
-// missing path) — a CLI that is not built, or fails earlier, would otherwise time a quick error and pass.
-const expect = [
-  undefined,
-  /tripletkit <command>|Commands:/,
-  /^\d+\.\d+\.\d+/,
-  /nonexistent-folder/,
-  /nonexistent\.arrow/,
-];
-cases.forEach(([name, args], c) => {
-  if (!expect[c]) return;
+for (const [name, args, , shows] of cases) {
+  if (!shows) continue;
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  if (!expect[c].test(`${r.stdout}${r.stderr}`)) {
+  if (!shows.test(`${r.stdout}${r.stderr}`)) {
     console.error(
       `bench-startup: "${name}" did not run as expected (${`${r.stdout}${r.stderr}`.trim().split('\n')[0]})`,
     );
     process.exit(1);
   }
-});
+}
 const TIME = '/usr/bin/time';
 const cpuFile = path.join(os.tmpdir(), `bench-startup-${process.pid}.txt`);
 const times = cases.map(() => []);

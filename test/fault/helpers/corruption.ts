@@ -128,7 +128,9 @@ export function mutate(buf: Buffer, [start, end]: [number, number], rng: Rng): {
 /** Reads a file of `kind` fully through the library reader the CLI uses; returns a digest of the data read. */
 export async function readKind(kind: FileKind, file: string): Promise<string> {
   const hash = createHash('sha256');
-  const add = (a: ArrayLike<number> | string) => hash.update(typeof a === 'string' ? a : JSON.stringify(Array.from(a)));
+  // The typed arrays' bytes as they are: no per-element copy into a JSON string.
+  const add = (a: ArrayBufferView | string) =>
+    hash.update(typeof a === 'string' ? a : new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   if (kind === 'embeddings') {
     const e = await readEmbeddings(file);
     add(e.embeddings);
