@@ -136,7 +136,7 @@ export async function* mineStream(
   labels: Int32Array,
   options: MineOptions = {},
 ): AsyncGenerator<MinedTriplets> {
-  for await (const b of minePending(embeddings, dim, labels, options)) yield materialize(b);
+  for await (const b of pendingBlocks(embeddings, dim, labels, options, true)) yield materialize(b);
 }
 
 /**
@@ -149,11 +149,22 @@ export async function* mineStream(
  *   while (block.remaining > 0) write(chunk, block.expand(chunk, 0, chunk.anchors.length));
  * }
  */
-export async function* minePending(
+export function minePending(
   embeddings: Float32Array,
   dim: number,
   labels: Int32Array,
   options: MineOptions = {},
+): AsyncGenerator<PendingBlock> {
+  return pendingBlocks(embeddings, dim, labels, options, false);
+}
+
+/** `asArrays`: worker threads expand each block into arrays (in parallel), for consumers that want arrays. */
+async function* pendingBlocks(
+  embeddings: Float32Array,
+  dim: number,
+  labels: Int32Array,
+  options: MineOptions,
+  asArrays: boolean,
 ): AsyncGenerator<PendingBlock> {
   const p = plan(embeddings, dim, labels, options);
   const workers = workerCount(p, options.workers);
@@ -172,11 +183,11 @@ export async function* minePending(
     return;
   }
   let b = 0;
-  for await (const part of mineInWorkers(sharePrepared(p.prepared), p.options, p.blocks, workers)) {
+  for await (const block of mineInWorkers(sharePrepared(p.prepared), p.options, p.blocks, workers, asArrays)) {
     const [a0, a1] = p.blocks[b++];
     done += a1 - a0;
     options.onProgress?.(done, p.anchors);
-    yield new MaterializedBlock(part);
+    yield block;
   }
 }
 

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { allocTriplets, MaterializedBlock } from '../src/core/pendingBlock.ts';
+import { concatTriplets } from '../src/core/tripletBuffer.ts';
 import type { DistanceKind } from '../src/distances/index.ts';
 import { DISTANCE_KINDS, isSimilarity } from '../src/distances/index.ts';
-import { mine, mineAsync, STRATEGIES, type Strategy } from '../src/index.ts';
+import { type MinedTriplets, mine, mineAsync, minePending, STRATEGIES, type Strategy } from '../src/index.ts';
 import { lastAtMost } from '../src/strategies/float32Threshold.ts';
 import { oracleMine, tuples } from './helpers/mineOracle.ts';
 
@@ -159,6 +161,45 @@ test('tile sizes and worker counts give byte-identical output', async () => {
     const got = await mineAsync(emb, dim, labels, { ...cases[c], tileSize, workers });
     assert.deepEqual(got, refs[c], `case ${c} workers ${workers} tileSize ${tileSize}`);
   }
+});
+
+test('with worker threads, output-heavy blocks arrive as their records and expand in small chunks to the same triplets', async () => {
+  const n = 120;
+  const dim = 4;
+  let s = 11;
+  const emb = new Float32Array(n * dim).map(() => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 4294967296 - 0.5;
+  });
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+  for (const options of [{ strategy: 'all' as const, margin: 4 }, { strategy: 'semi-hard' as const }]) {
+    const ref = mine(emb, dim, labels, options);
+    const parts: MinedTriplets[] = [];
+    let recordBlocks = 0;
+    for await (const block of minePending(emb, dim, labels, { ...options, tileSize: 16, workers: 2 })) {
+      // The writer's way: a chunk just large enough for one expansion step, reused.
+      if (!(block instanceof MaterializedBlock)) {
+        recordBlocks++;
+        assert.ok(block.retainedBytes < 20 * block.total, 'records are smaller than the triplets they stand for');
+      }
+      while (block.remaining > 0) {
+        const chunk = allocTriplets(block.step);
+        const w = block.expand(chunk, 0, block.step);
+        assert.ok(w > 0, 'every expansion step makes progress');
+        parts.push(sliceTriplets(chunk, w));
+      }
+    }
+    assert.ok(recordBlocks > 0, `${options.strategy}: no block travelled as records`);
+    assert.deepEqual(concatTriplets(parts), ref, options.strategy);
+  }
+});
+
+const sliceTriplets = (t: MinedTriplets, n: number): MinedTriplets => ({
+  anchors: t.anchors.slice(0, n),
+  positives: t.positives.slice(0, n),
+  negatives: t.negatives.slice(0, n),
+  dAp: t.dAp.slice(0, n),
+  dAn: t.dAn.slice(0, n),
 });
 
 test('lastAtMost: x ≤ T ⟺ fround(x − v) ≤ t, exactly, over the float32 range', () => {

@@ -1,27 +1,32 @@
 /**
- * Mines anchor blocks on worker threads and yields their results in block order (so output is identical to a
- * single-threaded run). At most `2 × workers` blocks are in flight or waiting, which bounds memory, and nothing new is
- * dispatched while the consumer is busy with a yielded block (backpressure).
+ * Mines anchor blocks on worker threads and yields them in block order (so output is identical to a single-threaded
+ * run). At most `2 × workers` blocks are in flight or waiting, which bounds memory, and nothing new is dispatched while
+ * the consumer is busy with a yielded block (backpressure). `asArrays`: each block arrives as its triplets (expanded
+ * in parallel, for consumers that want arrays); otherwise an output-heavy block arrives as its compact records, which
+ * the consumer expands into its own chunks, so that what is held stays bounded however many triplets a block forms.
  */
 import type { Worker } from 'node:worker_threads';
 import { type ErrorCode, startWorker, TripletkitError } from '@tripletkit/common';
+import { type BlockMessage, unpackBlock } from './blockTransfer.ts';
+import type { PendingBlock } from './pendingBlock.ts';
 import type { Prepared } from './prepare.ts';
-import type { MinedTriplets, ResolvedOptions } from './types.ts';
+import type { ResolvedOptions } from './types.ts';
 
-type Reply = { id: number; result?: MinedTriplets; error?: { message: string; stack?: string; code?: ErrorCode } };
+type Reply = { id: number; block?: BlockMessage; error?: { message: string; stack?: string; code?: ErrorCode } };
 
 /**
  * @example
- * for await (const part of mineInWorkers(sharePrepared(p), options, blocks, 2)) consume(part);
+ * for await (const block of mineInWorkers(sharePrepared(p), options, blocks, 2, false)) consume(block);
  */
 export async function* mineInWorkers(
   prepared: Prepared,
   options: ResolvedOptions,
   blocks: [number, number][],
   workers: number,
-): AsyncGenerator<MinedTriplets> {
+  asArrays: boolean,
+): AsyncGenerator<PendingBlock> {
   const pool: Worker[] = [];
-  const done = new Map<number, MinedTriplets>();
+  const done = new Map<number, PendingBlock>();
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const signal = () => {
@@ -32,12 +37,12 @@ export async function* mineInWorkers(
   const idle: Worker[] = [];
   try {
     for (let w = 0; w < Math.min(workers, blocks.length); w++) {
-      const worker = startWorker(import.meta.url, 'mineWorker', { workerData: { prepared, options } });
+      const worker = startWorker(import.meta.url, 'mineWorker', { workerData: { prepared, options, asArrays } });
       worker.on('message', (msg: Reply) => {
         if (msg.error) {
           const { code, message } = msg.error;
           failure ??= code ? new TripletkitError(code, message) : new Error(`mining worker failed: ${message}`);
-        } else if (msg.result) done.set(msg.id, msg.result);
+        } else if (msg.block) done.set(msg.id, unpackBlock(msg.block));
         idle.push(worker);
         signal();
       });

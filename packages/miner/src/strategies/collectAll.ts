@@ -7,6 +7,7 @@
  * {@link PendingBlock} that expands into whatever room the caller has: one exactly-sized result for `mine()`, or a
  * small reused chunk that the file writer writes out (output of any size, a few megabytes of memory).
  */
+import type { BlockPositives } from '../core/blockPositives.ts';
 import type { PendingBlock, TripletColumns } from '../core/pendingBlock.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
 import { expandAnchor, expandPositives } from './expandRecords.ts';
@@ -16,10 +17,10 @@ import { WindowSelector } from './windowSelector.ts';
 export class Records {
   length = 0;
   triplets = 0;
-  neg = new Int32Array(64);
-  x = new Float32Array(64);
-  lo = new Int32Array(64);
-  hi = new Int32Array(64);
+  neg: Int32Array = new Int32Array(64);
+  x: Float32Array = new Float32Array(64);
+  lo: Int32Array = new Int32Array(64);
+  hi: Int32Array = new Int32Array(64);
   grow(): void {
     const cap = this.neg.length * 2;
     const g = <T extends Int32Array | Float32Array>(a: T): T => {
@@ -87,8 +88,25 @@ export class CollectAll extends WindowSelector {
   }
 }
 
+/**
+ * A {@link RecordsBlock} as flat arrays, for another thread: per anchor i, records recStart[i] … recStart[i+1]−1 and
+ * triplets[i] triplets. Every array is freshly allocated, so all of them can be transferred rather than copied.
+ */
+export interface PackedRecords {
+  readonly a0: number;
+  readonly sign: number;
+  readonly nC: number;
+  readonly pos: BlockPositives;
+  readonly recStart: Int32Array;
+  readonly triplets: Float64Array;
+  readonly neg: Int32Array;
+  readonly x: Float32Array;
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+}
+
 /** A block of {@link CollectAll} records being expanded; resumes at (anchor, positive in row order). */
-class RecordsBlock implements PendingBlock {
+export class RecordsBlock implements PendingBlock {
   readonly total: number;
   readonly step: number;
   readonly retainedBytes: number;
@@ -103,10 +121,10 @@ class RecordsBlock implements PendingBlock {
 
   constructor(
     private readonly a0: number,
-    private readonly pos: { start: Int32Array; row: Int32Array; val: Float32Array; slot: Int32Array },
+    private readonly pos: BlockPositives,
     readonly records: Records[],
     private readonly sign: number,
-    nC: number,
+    private readonly nC: number,
   ) {
     let total = 0;
     let bytes = 12 * pos.row.length;
@@ -122,6 +140,62 @@ class RecordsBlock implements PendingBlock {
 
   get remaining(): number {
     return this.total - this.written;
+  }
+
+  /**
+   * The whole block, copied into flat arrays (16 bytes per record, a small fraction of the triplets they stand for)
+   * and counted as written, so that its records go back to the selector's pool on release.
+   *
+   * @example
+   * const packed = block.pack(); block.release?.(); port.postMessage(packed, transferList(packed));
+   */
+  pack(): PackedRecords {
+    const { records } = this;
+    const recStart = new Int32Array(records.length + 1);
+    const triplets = new Float64Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      recStart[i + 1] = recStart[i] + records[i].length;
+      triplets[i] = records[i].triplets;
+    }
+    const n = recStart[records.length];
+    const neg = new Int32Array(n);
+    const x = new Float32Array(n);
+    const lo = new Int32Array(n);
+    const hi = new Int32Array(n);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const s = recStart[i];
+      neg.set(r.neg.subarray(0, r.length), s);
+      x.set(r.x.subarray(0, r.length), s);
+      lo.set(r.lo.subarray(0, r.length), s);
+      hi.set(r.hi.subarray(0, r.length), s);
+    }
+    this.written = this.total;
+    const { a0, sign, nC, pos } = this;
+    return { a0, sign, nC, pos, recStart, triplets, neg, x, lo, hi };
+  }
+
+  /**
+   * The block {@link RecordsBlock.pack} described, over views of its arrays (no copy).
+   *
+   * @example
+   * const block = RecordsBlock.unpack(packed); while (block.remaining > 0) w = block.expand(chunk, 0, size);
+   */
+  static unpack(p: PackedRecords): RecordsBlock {
+    const records: Records[] = [];
+    for (let i = 0; i + 1 < p.recStart.length; i++) {
+      const s = p.recStart[i];
+      const e = p.recStart[i + 1];
+      const r = new Records();
+      r.neg = p.neg.subarray(s, e);
+      r.x = p.x.subarray(s, e);
+      r.lo = p.lo.subarray(s, e);
+      r.hi = p.hi.subarray(s, e);
+      r.length = e - s;
+      r.triplets = p.triplets[i];
+      records.push(r);
+    }
+    return new RecordsBlock(p.a0, p.pos, records, p.sign, p.nC);
   }
 
   expand(out: TripletColumns, at: number, cap: number): number {
