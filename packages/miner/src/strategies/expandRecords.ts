@@ -33,7 +33,7 @@ interface Positives {
 
 /**
  * What every expansion of one block reads: its positives, per-anchor records, first anchor row and sign (−1 when
- * values are similarities). A block being expanded ({@link CollectAll}'s pending block) is one.
+ * values are similarities). CollectAll's pending block (collectAll.ts) is one.
  */
 export interface ExpansionBlock {
   readonly a0: number;
