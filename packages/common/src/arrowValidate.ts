@@ -31,13 +31,31 @@ function fail(detail: string): never {
   throw new LayoutError(detail);
 }
 
+type Layout = readonly [bits: number, buffers: number, listSize: number];
+
+/** The layouts that do not depend on a type's parameters, by type id. */
+const FIXED_LAYOUTS: Readonly<Record<number, Layout>> = {
+  1: [0, 0, 0], // Null: no buffers
+  4: [32, 2, 0], // Binary
+  5: [32, 2, 0], // Utf8
+  6: [1, 1, 0], // Bool
+  10: [64, 1, 0], // Timestamp
+  12: [32, 1, 0], // List
+  13: [0, 0, 0], // Struct
+  17: [32, 1, 0], // Map
+  18: [64, 1, 0], // Duration
+  19: [64, 2, 0], // LargeBinary
+  20: [64, 2, 0], // LargeUtf8
+  21: [64, 1, 0], // LargeList
+};
+
 /** Bits per value and buffer count (besides validity) of a type; bits -1 = not modelled. */
-function typeLayout(fb: FlatBufferView, typeId: number, type: FbTable | undefined): [number, number, number] {
+function typeLayout(fb: FlatBufferView, typeId: number, type: FbTable | undefined): Layout {
+  const fixed = FIXED_LAYOUTS[typeId];
+  if (fixed) return fixed;
   const i32 = (i: number, d: number) => (type ? fb.fieldI32(type, i, d) : d);
   const i16 = (i: number, d: number) => (type ? fb.fieldI16(type, i, d) : d);
   switch (typeId) {
-    case 1: // Null: no buffers
-      return [0, 0, 0];
     case 2: {
       const w = i32(0, 0);
       if (![8, 16, 32, 64].includes(w)) fail(`an Int column has bit width ${w}`);
@@ -48,14 +66,6 @@ function typeLayout(fb: FlatBufferView, typeId: number, type: FbTable | undefine
       if (p < 0 || p > 2) fail(`a float column has precision ${p}`);
       return [[16, 32, 64][p], 1, 0];
     }
-    case 4: // Binary
-    case 5: // Utf8
-      return [32, 2, 0];
-    case 19: // LargeBinary
-    case 20: // LargeUtf8
-      return [64, 2, 0];
-    case 6: // Bool
-      return [1, 1, 0];
     case 7: {
       const w = i32(2, 128);
       if (![32, 64, 128, 256].includes(w)) fail(`a Decimal column has bit width ${w}`);
@@ -68,18 +78,8 @@ function typeLayout(fb: FlatBufferView, typeId: number, type: FbTable | undefine
       if (w !== 32 && w !== 64) fail(`a Time column has bit width ${w}`);
       return [w, 1, 0];
     }
-    case 10: // Timestamp
-    case 18: // Duration
-      return [64, 1, 0];
     case 11: // Interval: YEAR_MONTH 32, DAY_TIME 64, MONTH_DAY_NANO 128
       return [[32, 64, 128][i16(0, 0)] ?? fail('an Interval column has an unknown unit'), 1, 0];
-    case 12: // List
-    case 17: // Map
-      return [32, 1, 0];
-    case 21: // LargeList
-      return [64, 1, 0];
-    case 13: // Struct
-      return [0, 0, 0];
     case 15: {
       const w = i32(0, 0);
       if (w <= 0) fail(`a FixedSizeBinary column has width ${w}`);

@@ -29,36 +29,32 @@ export class FlatBufferView {
     this.length = bytes.byteLength;
   }
 
-  private check(pos: number, size: number): void {
+  /** Throws unless `size` bytes from `pos` lie inside the buffer; returns `pos`. */
+  private check(pos: number, size: number): number {
     if (!Number.isInteger(pos) || pos < 0 || pos + size > this.length) {
       throw new FlatBufferError(`offset ${pos}+${size} outside ${this.length} bytes`);
     }
+    return pos;
   }
 
   u8(pos: number): number {
-    this.check(pos, 1);
-    return this.dv.getUint8(pos);
+    return this.dv.getUint8(this.check(pos, 1));
   }
   i16(pos: number): number {
-    this.check(pos, 2);
-    return this.dv.getInt16(pos, true);
+    return this.dv.getInt16(this.check(pos, 2), true);
   }
   u16(pos: number): number {
-    this.check(pos, 2);
-    return this.dv.getUint16(pos, true);
+    return this.dv.getUint16(this.check(pos, 2), true);
   }
   i32(pos: number): number {
-    this.check(pos, 4);
-    return this.dv.getInt32(pos, true);
+    return this.dv.getInt32(this.check(pos, 4), true);
   }
   u32(pos: number): number {
-    this.check(pos, 4);
-    return this.dv.getUint32(pos, true);
+    return this.dv.getUint32(this.check(pos, 4), true);
   }
   /** A 64-bit integer as a Number; values outside ±2^53 are corrupt for every use here. */
   i64(pos: number): number {
-    this.check(pos, 8);
-    const v = this.dv.getBigInt64(pos, true);
+    const v = this.dv.getBigInt64(this.check(pos, 8), true);
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new FlatBufferError(`64-bit value ${v} out of range`);
     }
@@ -98,20 +94,21 @@ export class FlatBufferView {
 
   /** Scalar fields with their defaults. */
   fieldU8(t: FbTable, i: number, dflt = 0): number {
-    const f = this.field(t, i);
-    return f ? this.u8(f) : dflt;
+    return this.scalar(t, i, dflt, this.u8);
   }
   fieldI16(t: FbTable, i: number, dflt = 0): number {
-    const f = this.field(t, i);
-    return f ? this.i16(f) : dflt;
+    return this.scalar(t, i, dflt, this.i16);
   }
   fieldI32(t: FbTable, i: number, dflt = 0): number {
-    const f = this.field(t, i);
-    return f ? this.i32(f) : dflt;
+    return this.scalar(t, i, dflt, this.i32);
   }
   fieldI64(t: FbTable, i: number, dflt = 0): number {
+    return this.scalar(t, i, dflt, this.i64);
+  }
+
+  private scalar(t: FbTable, i: number, dflt: number, read: (this: FlatBufferView, pos: number) => number): number {
     const f = this.field(t, i);
-    return f ? this.i64(f) : dflt;
+    return f ? read.call(this, f) : dflt;
   }
 
   /** A vector in field `i`: its element count and the position of element 0 (checked for `elemSize` bytes each). */

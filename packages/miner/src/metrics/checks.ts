@@ -41,6 +41,23 @@ export function checkLabels(name: string, labels: unknown, rows: number): Int32A
   return out;
 }
 
+/** Validated embeddings with one label per row. */
+export interface Labelled {
+  rows: number;
+  labels: Int32Array;
+}
+
+/**
+ * Validates embeddings with one integer label per row: their row count and the labels as an Int32Array.
+ *
+ * @example
+ * const { rows, labels } = checkLabelled('embeddings', emb, 64, 'labels', rawLabels);
+ */
+export function checkLabelled(name: string, x: unknown, dim: number, labelsName: string, labels: unknown): Labelled {
+  const rows = checkEmbeddings(name, x, dim);
+  return { rows, labels: checkLabels(labelsName, labels, rows) };
+}
+
 /** Common options of the metrics: distance kind, optional normalisation, block sizes. */
 export interface DistanceOptions {
   /**
@@ -75,13 +92,29 @@ export function resolveDistance(options: DistanceOptions): ResolvedDistance {
 }
 
 /** Whether the search sees normalised rows: always for a distance that says so (cosine), else when asked. */
-export function normalizes(o: ResolvedDistance): boolean {
-  return getDistance(o.distance).searchNormalizes || o.normalize;
+export function normalizes(o: Pick<DistanceOptions, 'normalize'> & { distance: DistanceKind }): boolean {
+  return getDistance(o.distance).searchNormalizes || Boolean(o.normalize);
 }
 
 /** The rows the search sees: normalised for cosine (always) or when asked. */
 export function prepare(x: Float32Array, dim: number, o: ResolvedDistance): Float32Array {
   return normalizes(o) ? l2Normalize(x, dim) : x;
+}
+
+/**
+ * For the metrics that score pairs directly (no block search, so no block options): the distance `options` name
+ * (checked; default euclidean) and the rows it compares, normalised as {@link prepare} does.
+ *
+ * @example
+ * const { kind, x } = distanceRows(emb, 64, { distance: 'cosine' }); // x: the rows L2-normalised
+ */
+export function distanceRows(
+  x: Float32Array,
+  dim: number,
+  options: Pick<DistanceOptions, 'distance' | 'normalize'>,
+): { kind: DistanceKind; x: Float32Array } {
+  const kind = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
+  return { kind, x: normalizes({ distance: kind, normalize: options.normalize }) ? l2Normalize(x, dim) : x };
 }
 
 /** Query block size: explicit, or about 4M kept neighbours per block (32 MB), between 1 and 256 queries. */

@@ -2,7 +2,14 @@ import { TripletkitError } from '@tripletkit/common';
 import { distanceTile } from '../distances/distanceTile.ts';
 import { getDistance } from '../distances/registry.ts';
 import { squaredNorms } from '../distances/squaredNorms.ts';
-import { checkEmbeddings, checkLabels, type DistanceOptions, type Labels, prepare, resolveDistance } from './checks.ts';
+import {
+  checkEmbeddings,
+  checkLabelled,
+  type DistanceOptions,
+  type Labels,
+  prepare,
+  resolveDistance,
+} from './checks.ts';
 
 /** Distance from every query to every class of a gallery. Row-major `[query * classes.length + c]`. */
 export interface ClassDistances {
@@ -32,8 +39,7 @@ export function classDistances(
   options: DistanceOptions = {},
 ): ClassDistances {
   const qRows = checkEmbeddings('query', query, dim);
-  const gRows = checkEmbeddings('gallery', gallery, dim);
-  const labels = checkLabels('galleryLabels', galleryLabels, gRows);
+  const { rows: gRows, labels } = checkLabelled('gallery', gallery, dim, 'galleryLabels', galleryLabels);
   if (gRows === 0) {
     throw new TripletkitError('E_DATA', 'The gallery is empty: there is no class to measure a distance to.', {
       hint: 'Index at least one image.',

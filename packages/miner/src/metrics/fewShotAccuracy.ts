@@ -1,7 +1,5 @@
-import { expectOneOf } from '@tripletkit/common';
-import { l2Normalize } from '../distances/l2Normalize.ts';
-import { DISTANCE_KINDS, type DistanceKind, getDistance } from '../distances/registry.ts';
-import { checkEmbeddings, checkLabels, type Labels } from './checks.ts';
+import { type DistanceKind, getDistance } from '../distances/registry.ts';
+import { checkLabelled, distanceRows, type Labels } from './checks.ts';
 import { type Episode, type EpisodeOptions, fewShotEpisodes, resolveEpisodeOptions } from './fewShotEpisodes.ts';
 import { type MeanWithCi, meanConfidence } from './meanConfidence.ts';
 
@@ -109,13 +107,11 @@ export function fewShotAccuracy(
   labels: Labels,
   options: FewShotOptions = {},
 ): FewShotResult {
-  const rows = checkEmbeddings('embeddings', embeddings, dim);
-  const l = checkLabels('labels', labels, rows);
+  const l = checkLabelled('embeddings', embeddings, dim, 'labels', labels).labels;
   const o = resolveEpisodeOptions(options);
-  const kind = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
+  const { kind, x } = distanceRows(embeddings, dim, options);
   // Similarities are compared as 1 − similarity of normalised rows; Lp distances as squared Euclidean (same decisions).
   const cosine = getDistance(kind).isSimilarity;
-  const x = getDistance(kind).searchNormalizes || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
   const support: number[] = [];
   const prototype: number[] = [];
   for (const ep of fewShotEpisodes(l, o)) {

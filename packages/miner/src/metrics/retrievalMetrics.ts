@@ -2,6 +2,7 @@ import { TripletkitError } from '@tripletkit/common';
 import type { DistanceKind } from '../distances/registry.ts';
 import {
   checkEmbeddings,
+  checkLabelled,
   checkLabels,
   type DistanceOptions,
   type Labels,
@@ -79,8 +80,7 @@ export function retrievalMetrics(
   queryLabels: Labels,
   options: RetrievalMetricsOptions = {},
 ): RetrievalMetrics {
-  const queryRows = checkEmbeddings('query', query, dim);
-  const qLabels = checkLabels('queryLabels', queryLabels, queryRows);
+  const { rows: queryRows, labels: qLabels } = checkLabelled('query', query, dim, 'queryLabels', queryLabels);
   const o = resolveDistance(options);
   const sameSource = options.reference === undefined;
   if (sameSource && options.referenceLabels !== undefined) {

@@ -1,14 +1,6 @@
-import {
-  deriveSeed,
-  expectNonNegativeInteger,
-  expectOneOf,
-  expectPositiveInteger,
-  Rng,
-  TripletkitError,
-} from '@tripletkit/common';
-import { l2Normalize } from '../distances/l2Normalize.ts';
-import { DISTANCE_KINDS, type DistanceKind, getDistance } from '../distances/registry.ts';
-import { checkEmbeddings, checkLabels, type Labels } from './checks.ts';
+import { deriveSeed, expectNonNegativeInteger, expectPositiveInteger, Rng, TripletkitError } from '@tripletkit/common';
+import { type DistanceKind, getDistance } from '../distances/registry.ts';
+import { checkLabelled, distanceRows, type Labels } from './checks.ts';
 import { type VerificationScores, verificationMetrics } from './verificationMetrics.ts';
 import { verificationOptionSpecs } from './verificationOptionSpecs.ts';
 
@@ -96,13 +88,11 @@ export function verification(
   labels: Labels,
   options: VerificationOptions = {},
 ): VerificationResult {
-  const rows = checkEmbeddings('embeddings', embeddings, dim);
-  const l = checkLabels('labels', labels, rows);
+  const l = checkLabelled('embeddings', embeddings, dim, 'labels', labels).labels;
   const pairs = expectPositiveInteger('pairs', options.pairs ?? verificationOptionSpecs.pairs.default);
   const seed = expectNonNegativeInteger('seed', options.seed ?? verificationOptionSpecs.seed.default);
-  const kind = expectOneOf('distance', options.distance ?? 'euclidean', DISTANCE_KINDS);
+  const { kind, x } = distanceRows(embeddings, dim, options);
   const distance = getDistance(kind);
-  const x = distance.searchNormalizes || options.normalize ? l2Normalize(embeddings, dim) : embeddings;
   const { a, b, same } = verificationPairs(l, pairs, seed);
   const d = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) d[i] = distance.dissimilarity(x, a[i] * dim, x, b[i] * dim, dim);

@@ -10,7 +10,7 @@
 import type { BlockPositives } from '../core/blockPositives.ts';
 import type { PendingBlock, TripletColumns } from '../core/pendingBlock.ts';
 import type { TripletBuffer } from '../core/tripletBuffer.ts';
-import { expandAnchor, expandPositives } from './expandRecords.ts';
+import { countTriplets, type ExpansionBlock, expandAnchor, expandPositives } from './expandRecords.ts';
 import { WindowSelector } from './windowSelector.ts';
 
 /** Per-anchor records of qualifying negatives (grow-only, reused across blocks). */
@@ -106,7 +106,7 @@ export interface PackedRecords {
 }
 
 /** A block of {@link CollectAll} records being expanded; resumes at (anchor, positive in row order). */
-export class RecordsBlock implements PendingBlock {
+export class RecordsBlock implements PendingBlock, ExpansionBlock {
   readonly total: number;
   readonly step: number;
   readonly retainedBytes: number;
@@ -120,10 +120,10 @@ export class RecordsBlock implements PendingBlock {
   private count = new Int32Array(0);
 
   constructor(
-    private readonly a0: number,
-    private readonly pos: BlockPositives,
+    readonly a0: number,
+    readonly pos: BlockPositives,
     readonly records: Records[],
-    private readonly sign: number,
+    readonly sign: number,
     private readonly nC: number,
   ) {
     let total = 0;
@@ -210,7 +210,7 @@ export class RecordsBlock implements PendingBlock {
       }
       if (this.q === 0 && r.triplets <= cap - w) {
         // The whole anchor fits: write it in one go (dense or sparse, see expandAnchor).
-        w = expandAnchor(r, pos, i, this.a0 + i, this.sign, out, w);
+        w = expandAnchor(this, i, out, w);
         this.i++;
         continue;
       }
@@ -227,7 +227,7 @@ export class RecordsBlock implements PendingBlock {
         room -= c;
       }
       if (q2 > this.q) {
-        w = expandPositives(r, pos, i, this.a0 + i, this.sign, out, w, this.q, q2, this.byRow, this.count);
+        w = expandPositives(this, i, out, w, this.q, q2, this.byRow, this.count);
         this.q = q2;
       }
       if (this.q < np) break;
@@ -239,22 +239,12 @@ export class RecordsBlock implements PendingBlock {
   }
 
   private prepareCounts(i: number): void {
-    const { start, slot } = this.pos;
-    const s = start[i];
-    const np = start[i + 1] - s;
+    const np = this.pos.start[i + 1] - this.pos.start[i];
     if (this.byRow.length < np + 1) {
       this.byRow = new Int32Array(np + 1);
       this.count = new Int32Array(np + 1);
     }
-    const r = this.records[i];
-    const byRow = this.byRow;
-    const count = this.count.fill(0, 0, np + 1);
-    for (let k = 0; k < np; k++) byRow[slot[s + k]] = s + k;
-    for (let t = 0; t < r.length; t++) {
-      count[r.lo[t] - s]++;
-      count[r.hi[t] - s]--;
-    }
-    for (let k = 1; k < np; k++) count[k] += count[k - 1];
+    countTriplets(this, i, this.byRow, this.count);
     this.countsFor = i;
   }
 }

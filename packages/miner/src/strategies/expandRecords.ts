@@ -31,6 +31,35 @@ interface Positives {
   slot: Int32Array;
 }
 
+/**
+ * What every expansion of one block reads: its positives, per-anchor records, first anchor row and sign (−1 when
+ * values are similarities). CollectAll's pending block (collectAll.ts) is one.
+ */
+export interface ExpansionBlock {
+  readonly a0: number;
+  readonly pos: Positives;
+  readonly records: readonly Records[];
+  readonly sign: number;
+}
+
+/**
+ * For local anchor `i`: each of its positives' sorted entry in row order into byRowOf[0 … np−1], and how many triplets
+ * each entry has into countOf[entry − start] (through a difference array over the records' ranges).
+ */
+export function countTriplets(b: ExpansionBlock, i: number, byRowOf: Int32Array, countOf: Int32Array): void {
+  const { start, slot } = b.pos;
+  const { lo, hi, length } = b.records[i];
+  const s = start[i];
+  const np = start[i + 1] - s;
+  countOf.fill(0, 0, np + 1);
+  for (let k = 0; k < np; k++) byRowOf[slot[s + k]] = s + k;
+  for (let t = 0; t < length; t++) {
+    countOf[lo[t] - s]++;
+    countOf[hi[t] - s]--;
+  }
+  for (let k = 1; k < np; k++) countOf[k] += countOf[k - 1];
+}
+
 // Scratch per thread (grow-only): each positive's sorted entry in row order, its triplet count, its next slot.
 let byRow = new Int32Array(64);
 let count = new Int32Array(65);
@@ -79,16 +108,12 @@ function nativeExpand() {
 let nativeScratch = new Int32Array(0);
 
 /**
- * The triplets of local anchor `i`'s positives q0 … q1−1 in row order (`byRowOf`: their sorted entries, `countOf`:
- * their triplet counts by entry − start) at out[w …]; returns the position after them. The addon, when there, needs
- * neither table.
+ * The triplets of local anchor `i`'s positives q0 … q1−1 in row order (`byRowOf`, `countOf`: as {@link countTriplets}
+ * fills them) at out[w …]; returns the position after them. The addon, when there, needs neither table.
  */
 export function expandPositives(
-  r: Records,
-  pos: Positives,
+  b: ExpansionBlock,
   i: number,
-  a: number,
-  sign: number,
   out: TripletColumns,
   w: number,
   q0: number,
@@ -96,6 +121,9 @@ export function expandPositives(
   byRowOf: Int32Array,
   countOf: Int32Array,
 ): number {
+  const { pos, sign } = b;
+  const r = b.records[i];
+  const a = b.a0 + i;
   const s = pos.start[i];
   const fn = nativeExpand();
   if (fn) {
@@ -133,33 +161,20 @@ export function expandPositives(
   return w;
 }
 
-/** All triplets of local anchor `i` (global row `a`) at out[w …]; returns the position after them. */
-export function expandAnchor(
-  r: Records,
-  pos: Positives,
-  i: number,
-  a: number,
-  sign: number,
-  out: TripletColumns,
-  w: number,
-): number {
-  const { start, row, val, slot } = pos;
+/** All triplets of local anchor `i` at out[w …]; returns the position after them. */
+export function expandAnchor(b: ExpansionBlock, i: number, out: TripletColumns, w: number): number {
+  const { pos, sign } = b;
+  const r = b.records[i];
+  const a = b.a0 + i;
+  const { start, row, val } = pos;
   const s = start[i];
   const np = start[i + 1] - s;
-  if (nativeExpand()) return expandPositives(r, pos, i, a, sign, out, w, 0, np, byRow, count);
+  if (nativeExpand()) return expandPositives(b, i, out, w, 0, np, byRow, count);
   scratch(np);
-  // Sorted entry of each positive in row order, and how many triplets each entry has (difference array).
-  count.fill(0, 0, np + 1);
-  for (let k = 0; k < np; k++) byRow[slot[s + k]] = s + k;
-  const { lo, hi } = r;
-  for (let t = 0; t < r.length; t++) {
-    count[lo[t] - s]++;
-    count[hi[t] - s]--;
-  }
-  for (let k = 1; k < np; k++) count[k] += count[k - 1];
+  countTriplets(b, i, byRow, count);
   if (np * r.length <= 4 * r.triplets) {
     // Dense ranges: one sequential pass over the records per positive writes the output in order.
-    return expandPositives(r, pos, i, a, sign, out, w, 0, np, byRow, count);
+    return expandPositives(b, i, out, w, 0, np, byRow, count);
   }
   // Sparse ranges among many positives: place each triplet at its positive's next slot (O(output)).
   const { anchors, positives, negatives, dAp, dAn } = out;
@@ -172,7 +187,7 @@ export function expandAnchor(
     dAp.fill(sign * val[k], o, o + c);
     o += c;
   }
-  const { neg, x } = r;
+  const { neg, x, lo, hi } = r;
   for (let t = 0; t < r.length; t++) {
     const n = neg[t];
     const v = sign * x[t];
