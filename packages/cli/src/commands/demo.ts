@@ -1,7 +1,7 @@
 import type { DemoOptions, DemoResult } from '@tripletkit/demo';
 import { demoOptionSpecs } from '@tripletkit/demo/options';
-import { defineCommand } from '../command.ts';
-import { flags, optionsFrom } from '../flags.ts';
+import { defineCommand, longCall } from '../command.ts';
+import { type ArgsOf, flags, optionsFrom } from '../flags.ts';
 import { comparisonTable } from '../tables/metricsTable.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
@@ -9,13 +9,7 @@ const runDemo: typeof import('@tripletkit/demo').runDemo = async (o) => (await i
 
 const pctCi = (m: { mean: number; ci95: number }) => `${(100 * m.mean).toFixed(1)}% ± ${(100 * m.ci95).toFixed(1)}`;
 
-interface DemoArgs {
-  out: string;
-  quick: boolean;
-  epochs?: number;
-  seed: number;
-  backend: string;
-}
+type DemoArgs = ArgsOf<typeof demoOptionSpecs>;
 
 /** `tripletkit demo`: MNIST digits → loader → online semi-hard training → held-out retrieval → report. */
 export const demoCommand = defineCommand<DemoArgs, DemoResult>({
@@ -27,13 +21,7 @@ export const demoCommand = defineCommand<DemoArgs, DemoResult>({
     ['tripletkit demo --quick -o /tmp/demo', 'the reduced run CI executes'],
   ],
   handlesInterrupt: true,
-  run: (args, ctx) =>
-    runDemo({
-      ...optionsFrom<DemoOptions>(demoOptionSpecs, args),
-      signal: ctx.signal,
-      // Progress goes to stderr so --json stays one object on stdout.
-      log: (line) => process.stderr.write(`${line}\n`),
-    }),
+  run: (args, ctx) => runDemo({ ...optionsFrom<DemoOptions>(demoOptionSpecs, args), ...longCall(ctx) }),
   summarize: (r) => [
     '',
     `Held-out retrieval on ${r.testImages} digits (${r.trainImages} trained on, ${r.epochs} epochs, ${r.backend}):`,

@@ -1,22 +1,13 @@
 import type { SplitOptions, SplitResult } from '@tripletkit/loader';
 import { splitOptionSpecs } from '@tripletkit/loader/options';
 import { defineCommand } from '../command.ts';
-import { flags, optionsFrom } from '../flags.ts';
+import { type ArgsOf, flags, optionsFrom } from '../flags.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const splitImages: typeof import('@tripletkit/loader').splitImages = async (...a) =>
   (await import('@tripletkit/loader')).splitImages(...a);
 
-interface SplitArgs {
-  images: string;
-  output: string;
-  rest?: string;
-  classes?: string;
-  excludeClasses?: string;
-  holdoutFraction?: number;
-  seed: number;
-  format: 'file' | 'stream';
-}
+type SplitArgs = ArgsOf<typeof splitOptionSpecs> & { images: string; output: string };
 
 /** `tripletkit split`: an images file → the rows of some classes (and the rest): train on these, test on those. */
 export const splitCommand = defineCommand<SplitArgs, SplitResult>({
