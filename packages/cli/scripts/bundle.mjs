@@ -19,12 +19,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'bundle');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 /**
- * Bundled: yargs, and the libraries behind `load`/`mine`/`split` with their pure-JS dependencies. The trainer stays
- * external (all but its option specs, which import no tfjs): its TensorFlow.js packages resolve from the trainer's own
- * folder only (TripletkitError is recognised across the two copies of common this makes). Everything not listed here
- * or in PURE is imported from node_modules.
+ * Bundled: yargs, and the libraries behind `load`/`mine`/`split` with their pure-JS dependencies. The trainer and the
+ * demo stay external (all but their option specs, which import no tfjs): their TensorFlow.js packages resolve from the
+ * trainer's own folder only (TripletkitError is recognised across the two copies of common this makes). Everything
+ * not listed here or in PURE is imported from node_modules.
  */
 const BUNDLED = new Set(['yargs', '@tripletkit/common', '@tripletkit/miner', '@tripletkit/loader']);
+/**
+ * External as a whole, bundled in their `./options` subpath: the parser is built from those specs, and a subpath left
+ * external would load module by module at start-up (~500 ms for `load`/`mine` when the trainer's was).
+ */
+const OPTIONS_BUNDLED = new Set(['@tripletkit/trainer', '@tripletkit/demo']);
 /** Dependencies of the bundled libraries that are plain JavaScript with no files of their own to find. */
 const PURE = new Set(['apache-arrow', 'csv-parse', 'p-limit']);
 const require = createRequire(path.join(root, 'package.json'));
@@ -78,10 +83,11 @@ await build({
   platform: 'node',
   target: 'node20',
   external: [
-    // The trainer is external through the plugin below: an external package name would take its subpaths with it.
-    ...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d) && d !== '@tripletkit/trainer'),
+    // The trainer and the demo are external through the plugin below: an external package name would take its
+    // subpaths with it.
+    ...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d) && !OPTIONS_BUNDLED.has(d)),
     // Subpaths too, except the option specs the parser is built from (light, bundled so start-up stays one file).
-    ...Object.keys(pkg.dependencies).flatMap((d) => (BUNDLED.has(d) || d === '@tripletkit/trainer' ? [] : [`${d}/*`])),
+    ...Object.keys(pkg.dependencies).flatMap((d) => (BUNDLED.has(d) || OPTIONS_BUNDLED.has(d) ? [] : [`${d}/*`])),
     ...libraryExternals(),
     'tsx',
     'tsx/*',
@@ -93,9 +99,11 @@ await build({
   plugins: [
     libraryUrls(),
     {
-      name: 'trainer-external',
+      name: 'options-bundled-external',
       setup(b) {
-        b.onResolve({ filter: /^@tripletkit\/trainer$/ }, (args) => ({ path: args.path, external: true }));
+        b.onResolve({ filter: /^@tripletkit\/[^/]+$/ }, (args) =>
+          OPTIONS_BUNDLED.has(args.path) ? { path: args.path, external: true } : undefined,
+        );
       },
     },
     {

@@ -33,6 +33,17 @@ export interface CommandSpec<A = Record<string, unknown>, R = unknown> {
   summarize?(result: R): string[];
 }
 
+/**
+ * What a long library call takes from its command (`handlesInterrupt`): the signal the first Ctrl-C aborts, and a sink
+ * for its progress notes on stderr, so that --json keeps stdout to one JSON object.
+ *
+ * @example
+ * run: (args, ctx) => train({ ...optionsFrom<TrainOptions>(trainOptionSpecs, args), ...longCall(ctx) }),
+ */
+export function longCall(ctx: CommandContext): { signal: AbortSignal; log: (line: string) => void } {
+  return { signal: ctx.signal, log: (line) => process.stderr.write(`${line}\n`) };
+}
+
 /** Identity helper that keeps the option types of a spec. */
 export function defineCommand<A, R>(spec: CommandSpec<A, R>): CommandSpec<A, R> {
   return spec;

@@ -6,6 +6,31 @@
 import type { OptionSpec, OptionSpecs } from '@tripletkit/common/options';
 import type { Options } from 'yargs';
 
+/** The value yargs parses for one spec: one of its choices, or a value of its type. */
+type ValueOf<S extends OptionSpec> = S extends { readonly choices: readonly (infer C)[] }
+  ? C
+  : S['type'] extends 'number'
+    ? number
+    : S['type'] extends 'boolean'
+      ? boolean
+      : string;
+type ParsedOf<S extends OptionSpec> = S extends { readonly array: true } ? ValueOf<S>[] : ValueOf<S>;
+/** Options with a value after parsing: those with a default, and those the command demands. */
+type Given<S extends OptionSpecs, D> = {
+  [K in keyof S]: S[K] extends { readonly default: unknown } ? K : K extends D ? K : never;
+}[keyof S];
+
+/**
+ * The parsed options of flags built from `S` (by the library's property names), typed from the specs instead of
+ * restated: an option with a default, or one in `Demanded` (`demandOption`), always has a value.
+ *
+ * @example
+ * type SearchArgs = ArgsOf<typeof searchOptionSpecs, 'index' | 'query'>; // { index: string; query: string[]; k: number; threshold?: number; … }
+ */
+export type ArgsOf<S extends OptionSpecs, Demanded extends keyof S = never> = {
+  -readonly [K in Given<S, Demanded>]: ParsedOf<S[K]>;
+} & { -readonly [K in Exclude<keyof S, Given<S, Demanded>>]?: ParsedOf<S[K]> };
+
 const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** yargs' form of one spec: choices of strings are shown as choices only, as yargs lists them best. */

@@ -1,3 +1,4 @@
+export { demoOptionSpecs } from './demoOptionSpecs.ts';
 export { exportMnist } from './exportMnist.ts';
 export { type DemoOptions, type DemoResult, type DemoScores, runDemo } from './runDemo.ts';
 export { writeReport } from './writeReport.ts';

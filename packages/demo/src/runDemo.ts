@@ -15,6 +15,7 @@ import {
   type RetrievalMetrics,
   retrievalMetrics,
 } from '@tripletkit/miner';
+import { demoOptionSpecs as specs } from './demoOptionSpecs.ts';
 import { trainForDemo } from './demoTraining.ts';
 import { exportMnist } from './exportMnist.ts';
 import { PRESETS } from './presets.ts';
@@ -24,7 +25,7 @@ import { type MinedDistances, type PairDistances, writeReport } from './writeRep
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
-  /** Output folder (data, model, report). Default `tripletkit-demo`. */
+  /** Output folder (data, model, report). Defaults of every option: {@link demoOptionSpecs}. */
   out?: string;
   /** The reduced run CI executes. */
   quick?: boolean;
@@ -79,8 +80,9 @@ const pick = (m: RetrievalMetrics): DemoScores => ({
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const preset = PRESETS[options.quick ? 'quick' : 'full'];
   const epochs = options.epochs === undefined ? preset.epochs : expectPositiveInteger('epochs', options.epochs);
-  const seed = expectNonNegativeInteger('seed', options.seed ?? 0);
-  const out = path.resolve(options.out ?? 'tripletkit-demo');
+  const seed = expectNonNegativeInteger('seed', options.seed ?? specs.seed.default);
+  const backend: string = options.backend ?? specs.backend.default;
+  const out = path.resolve(options.out ?? specs.out.default);
   const log = options.log ?? (() => undefined);
   const t0 = performance.now();
   let mark = t0;
@@ -117,7 +119,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     runDir: path.join(out, 'run'),
     epochs,
     seed,
-    backend: options.backend ?? 'auto',
+    backend,
     signal: options.signal,
     log,
   });
@@ -185,7 +187,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     episodes: preset.unseen.episodes,
     gridPerClass: 2,
     seed,
-    backend: options.backend ?? 'auto',
+    backend,
     signal: options.signal,
     log,
   });

@@ -7,7 +7,14 @@ export { IMAGE_EXTENSIONS, listFolder } from './sources/listFolder.ts';
 export { readIdx } from './sources/readIdx.ts';
 export { parseCsvLine, readManifest } from './sources/readManifest.ts';
 export { readPairs } from './sources/readPairs.ts';
-export { holdOutClasses, parseClassList, type SplitOptions, type SplitResult, splitImages } from './split/index.ts';
+export {
+  holdOutClasses,
+  parseClassList,
+  type SplitOptions,
+  type SplitResult,
+  splitImages,
+  splitOptionSpecs,
+} from './split/index.ts';
 export type {
   BadFile,
   FailOn,

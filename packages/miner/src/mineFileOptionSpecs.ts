@@ -5,7 +5,9 @@
  */
 import type { OptionSpecs } from '@tripletkit/common/options';
 import { STRATEGIES } from './core/types.ts';
-import { DISTANCE_KINDS } from './distances/registry.ts';
+import { DISTANCE_KINDS, DISTANCES } from './distances/registry.ts';
+import { distanceHelp, strategyHelp } from './registryHelp.ts';
+import { STRATEGY_DEFS } from './strategies/registry.ts';
 
 /** The online mining choices (the trainer's `mining` option) come from the same registry as the strategies. */
 export { ONLINE_MINING, type OnlineMining } from './strategies/registry.ts';
@@ -28,15 +30,15 @@ export const mineFileOptionSpecs = {
   strategy: {
     type: 'string',
     choices: STRATEGIES,
-    describe:
-      'all: d_an − d_ap ≤ margin; hard: d_an ≤ d_ap; semi-hard: d_ap < d_an ≤ d_ap + margin; easy: the rest; batch-hard: farthest positive + nearest negative per anchor',
+    // Each strategy's formula, from its own file (registryHelp.ts).
+    describe: strategyHelp(STRATEGY_DEFS),
   },
   margin: { type: 'number', default: DEFAULT_MARGIN, describe: `Margin (PML default ${DEFAULT_MARGIN})` },
   distance: {
     type: 'string',
     choices: DISTANCE_KINDS,
     default: 'euclidean',
-    describe: 'Distance; cosine is a similarity and inverts every comparison, as PML',
+    describe: distanceHelp(DISTANCES),
   },
   normalize: {
     type: 'boolean',

@@ -1,5 +1,7 @@
-import type { DemoResult } from '@tripletkit/demo';
-import { defineCommand } from '../command.ts';
+import type { DemoOptions, DemoResult } from '@tripletkit/demo';
+import { demoOptionSpecs } from '@tripletkit/demo/options';
+import { defineCommand, longCall } from '../command.ts';
+import { type ArgsOf, flags, optionsFrom } from '../flags.ts';
 import { comparisonTable } from '../tables/metricsTable.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
@@ -7,46 +9,19 @@ const runDemo: typeof import('@tripletkit/demo').runDemo = async (o) => (await i
 
 const pctCi = (m: { mean: number; ci95: number }) => `${(100 * m.mean).toFixed(1)}% ± ${(100 * m.ci95).toFixed(1)}`;
 
-interface DemoArgs {
-  out: string;
-  quick: boolean;
-  epochs?: number;
-  seed: number;
-  backend: string;
-}
+type DemoArgs = ArgsOf<typeof demoOptionSpecs>;
 
 /** `tripletkit demo`: MNIST digits → loader → online semi-hard training → held-out retrieval → report. */
 export const demoCommand = defineCommand<DemoArgs, DemoResult>({
   command: 'demo',
   describe: 'Train on the MNIST digits shipped with the install and write a report (offline, a few minutes)',
-  options: {
-    out: { type: 'string', alias: 'o', default: 'tripletkit-demo', describe: 'Output folder (data, model, report)' },
-    quick: { type: 'boolean', default: false, describe: 'Reduced run (1 000 training digits, well under a minute)' },
-    epochs: { type: 'number', describe: 'Training epochs (default: 5 with --quick, else 10)' },
-    seed: { type: 'number', default: 0, describe: 'Seed of the split, the sampler, the weights and the mining caps' },
-    backend: {
-      type: 'string',
-      default: 'auto',
-      choices: ['auto', 'tensorflow', 'wasm', 'cpu'],
-      describe: 'TF.js backend (auto: tfjs-node if installed, else wasm)',
-    },
-  },
+  options: flags(demoOptionSpecs, ['out', 'quick', 'epochs', 'seed', 'backend'], { out: { alias: 'o' } }),
   examples: [
     ['tripletkit demo', 'full run on 10 000 digits; the report is tripletkit-demo/report/report.html'],
     ['tripletkit demo --quick -o /tmp/demo', 'the reduced run CI executes'],
   ],
   handlesInterrupt: true,
-  run: (args, ctx) =>
-    runDemo({
-      out: args.out,
-      quick: args.quick,
-      epochs: args.epochs,
-      seed: args.seed,
-      backend: args.backend,
-      signal: ctx.signal,
-      // Progress goes to stderr so --json stays one object on stdout.
-      log: (line) => process.stderr.write(`${line}\n`),
-    }),
+  run: (args, ctx) => runDemo({ ...optionsFrom<DemoOptions>(demoOptionSpecs, args), ...longCall(ctx) }),
   summarize: (r) => [
     '',
     `Held-out retrieval on ${r.testImages} digits (${r.trainImages} trained on, ${r.epochs} epochs, ${r.backend}):`,

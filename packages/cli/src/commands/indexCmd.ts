@@ -1,20 +1,13 @@
-import type { BackendChoice, BuildIndexOptions, BuildIndexResult, Features } from '@tripletkit/trainer';
+import type { BuildIndexOptions, BuildIndexResult } from '@tripletkit/trainer';
 import { buildIndexOptionSpecs } from '@tripletkit/trainer/options';
 import { defineCommand } from '../command.ts';
-import { flags, optionsFrom } from '../flags.ts';
+import { type ArgsOf, flags, optionsFrom } from '../flags.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const buildIndex: typeof import('@tripletkit/trainer').buildIndex = async (o) =>
   (await import('@tripletkit/trainer')).buildIndex(o);
 
-interface IndexArgs {
-  model: string;
-  images: string[];
-  output: string;
-  backend: BackendChoice;
-  features: Features;
-  format: 'file' | 'stream';
-}
+type IndexArgs = ArgsOf<typeof buildIndexOptionSpecs, 'model' | 'images' | 'output'>;
 
 /** `tripletkit index`: a gallery of images → a search index (embeddings, labels, paths, the model's identity). */
 export const indexCommand = defineCommand<IndexArgs, BuildIndexResult>({
@@ -29,13 +22,8 @@ export const indexCommand = defineCommand<IndexArgs, BuildIndexResult>({
     ['tripletkit index --model runs/digits --images gallery.arrow -o gallery.idx.arrow', 'index an images file'],
     ['tripletkit index -m runs/products -i photos/ -o products.idx.arrow', 'a folder of class subfolders'],
   ],
-  run: (args) =>
-    buildIndex({
-      ...optionsFrom<BuildIndexOptions>(buildIndexOptionSpecs, args),
-      model: args.model,
-      images: args.images.length === 1 ? args.images[0] : args.images,
-      output: args.output,
-    }),
+  run: ({ model, images, output, ...args }) =>
+    buildIndex({ ...optionsFrom<BuildIndexOptions>(buildIndexOptionSpecs, args), model, images, output }),
   summarize: (r) => [
     `indexed ${r.rows} images (${r.classes.length} classes, ${r.dim}-d ${r.features}) → ${r.output} in ${r.seconds.toFixed(1)} s`,
     `model ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…); queries get ${r.preprocessing.height}×${r.preprocessing.width}×${r.preprocessing.channels}, fit ${r.preprocessing.fit}`,

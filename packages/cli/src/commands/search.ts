@@ -1,21 +1,13 @@
-import type { BackendChoice, SearchOptions, SearchResult } from '@tripletkit/trainer';
+import type { SearchOptions, SearchResult } from '@tripletkit/trainer';
 import { searchOptionSpecs } from '@tripletkit/trainer/options';
 import { defineCommand } from '../command.ts';
-import { flags, optionsFrom } from '../flags.ts';
+import { type ArgsOf, flags, optionsFrom } from '../flags.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
 const search: typeof import('@tripletkit/trainer').search = async (o) =>
   (await import('@tripletkit/trainer')).search(o);
 
-interface SearchArgs {
-  index: string;
-  query: string[];
-  k: number;
-  byClass: boolean;
-  threshold?: number;
-  model?: string;
-  backend: BackendChoice;
-}
+type SearchArgs = ArgsOf<typeof searchOptionSpecs, 'index' | 'query'>;
 
 const d = (x: number) => x.toFixed(4);
 
@@ -32,12 +24,7 @@ export const searchCommand = defineCommand<SearchArgs, SearchResult>({
     ['tripletkit search --index gallery.idx.arrow --query new.png -k 5', 'the 5 most similar gallery images'],
     ['tripletkit search --index digits.idx.arrow -q unseen/ --by-class --threshold 0.9 --json', 'classify, or unknown'],
   ],
-  run: (args) =>
-    search({
-      ...optionsFrom<SearchOptions>(searchOptionSpecs, args),
-      index: args.index,
-      query: args.query.length === 1 ? args.query[0] : args.query,
-    }),
+  run: ({ index, query, ...args }) => search({ ...optionsFrom<SearchOptions>(searchOptionSpecs, args), index, query }),
   summarize: (r) => {
     const lines: string[] = [];
     for (const q of r.queries) {

@@ -1,6 +1,6 @@
 import type { TrainOptions, TrainResult } from '@tripletkit/trainer';
 import { augmentationOptionSpecs, normalizationOptionSpecs, trainOptionSpecs } from '@tripletkit/trainer/options';
-import { defineCommand } from '../command.ts';
+import { defineCommand, longCall } from '../command.ts';
 import { flags, optionsFrom } from '../flags.ts';
 
 // Imported when the command runs, so that `--help` and the other commands do not pay for it.
@@ -58,9 +58,7 @@ export const trainCommand = defineCommand<TrainArgs, TrainResult>({
       out: args.out,
       augment: args.cropPadding || args.flip ? { cropPadding: args.cropPadding, flip: args.flip } : undefined,
       normalization: args.mean || args.std ? { mean: args.mean ?? [0], std: args.std ?? [1] } : undefined,
-      signal: ctx.signal,
-      // Notes go to stderr so that --json keeps stdout to one JSON object.
-      log: (line) => process.stderr.write(`${line}\n`),
+      ...longCall(ctx),
     }),
   summarize: (r) => [
     `trained ${r.epochs.length} epoch(s) (${r.mode}, backend ${r.backend}), ${r.imagesPerSecond.toFixed(0)} images/s`,

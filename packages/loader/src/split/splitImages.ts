@@ -2,6 +2,7 @@ import { type ArrowFormat, type RecordBatch, TripletkitError, writeArrow } from 
 import { encodeSource, IMAGES_META, imagesSchema, listBatch } from '@tripletkit/common/formats';
 import { openImages } from '../read/openImageParts.ts';
 import { checkHoldoutFraction, holdOutClasses, parseClassList } from './selectClasses.ts';
+import { splitOptionSpecs as specs } from './splitOptionSpecs.ts';
 
 /** Which classes go to `output` (the rest go to `rest`): exactly one of the three. */
 export interface SplitOptions {
@@ -11,7 +12,7 @@ export interface SplitOptions {
   excludeClasses?: string;
   /** Seeded fraction of the classes present to hold out (they go to `rest`). */
   holdoutFraction?: number;
-  /** Seed of `holdoutFraction`. Default 0. */
+  /** Seed of `holdoutFraction` (default: splitOptionSpecs). */
   seed?: number;
   /** Second output: every row whose class was not selected. */
   rest?: string;
@@ -55,7 +56,9 @@ export async function splitImages(input: string, output: string, options: SplitO
       const out = new Set(parseClassList(options.excludeClasses, images.classes, '--exclude-classes'));
       selected = present.filter((c) => !out.has(c));
     } else {
-      const held = new Set(holdOutClasses(present, options.holdoutFraction as number, options.seed ?? 0));
+      const held = new Set(
+        holdOutClasses(present, options.holdoutFraction as number, options.seed ?? specs.seed.default),
+      );
       selected = present.filter((c) => !held.has(c));
     }
     const keep = new Set(selected);
@@ -99,7 +102,7 @@ export async function splitImages(input: string, output: string, options: SplitO
           );
         }
       }
-      return (await writeArrow(target, schema, produce(), { format: options.format })).rows;
+      return (await writeArrow(target, schema, produce(), { format: options.format ?? specs.format.default })).rows;
     };
     const rows = await write(output, true, inSelected);
     const rest = options.rest

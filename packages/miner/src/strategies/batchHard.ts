@@ -65,6 +65,7 @@ export const batchHard: StrategyDef<'batch-hard', true, 'batch-hard'> = {
   name: 'batch-hard',
   pml: 'BatchHardMiner()',
   rule: 'per anchor, its hardest positive with its hardest negative',
+  formula: 'farthest positive + nearest negative per anchor',
   options: [],
   offline: true,
   online: { name: 'batch-hard', rank: 3 },

@@ -10,5 +10,6 @@ export const easy = marginStrategy({
   name: 'easy',
   pml: 'TripletMarginMiner(type_of_triplets="easy")',
   rule: 'triplets whose negative is more than margin farther than the positive',
+  formula: 'the rest',
   window: (margin) => ({ lo: Math.fround(margin), hi: Number.POSITIVE_INFINITY }),
 });

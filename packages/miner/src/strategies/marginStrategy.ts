@@ -6,12 +6,13 @@ import type { StrategyDef } from './strategy.ts';
  * the one its caps call for (createSelector.ts): all qualifying triplets, a sample per anchor, or K per pair.
  *
  * @example
- * export const easy = marginStrategy({ name: 'easy', pml: '…', rule: '…', window: (m) => ({ lo: m, hi: Infinity }) });
+ * export const easy = marginStrategy({ name: 'easy', pml: '…', rule: '…', formula: 'the rest', window: (m) => ({ lo: m, hi: Infinity }) });
  */
 export function marginStrategy<Name extends string, Online extends string = never>(def: {
   name: Name;
   pml: string;
   rule: string;
+  formula: string;
   window(margin: number): MarginWindow;
   online?: { name: Online; rank: number };
 }): StrategyDef<Name, true, Online> {

@@ -56,6 +56,7 @@ export const semiHardTfaStrategy: StrategyDef<'semi-hard-tfa', false, 'semi-hard
   name: 'semi-hard-tfa',
   pml: 'TF Addons triplet_semihard_loss (not in PML)',
   rule: 'per positive pair, the nearest negative farther than the positive, else the farthest negative',
+  formula: 'nearest negative with d_an > d_ap per positive pair, else the farthest',
   options: [],
   offline: false,
   online: { name: 'semi-hard-tfa', rank: 1 },

@@ -27,8 +27,13 @@ export interface StrategyDef<
   readonly name: Name;
   /** PyTorch Metric Learning's (or another library's) equivalent, for docs and help. */
   readonly pml: string;
-  /** The selection rule in one sentence (help text, docs). */
+  /** The selection rule in one sentence (docs). */
   readonly rule: string;
+  /**
+   * The rule in a few symbols (d_ap, d_an, margin) for `--help`: `tripletkit mine --strategy` lists every offline
+   * strategy as `name: formula`, in registry order.
+   */
+  readonly formula: string;
   /** Options it reads besides the distance ones. */
   readonly options: readonly StrategyOption[];
   /** Offered offline, by mine() / mineStream() / `tripletkit mine`. */

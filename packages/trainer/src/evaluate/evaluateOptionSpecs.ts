@@ -4,7 +4,7 @@
  * from the miner's specs). No TensorFlow.js imported.
  */
 import type { OptionSpecs } from '@tripletkit/common/options';
-import { mineFileOptionSpecs } from '@tripletkit/miner/options';
+import { DISTANCES, mineFileOptionSpecs, searchDistanceHelp } from '@tripletkit/miner/options';
 import { BACKEND_CHOICES } from '../train/trainOptionSpecs.ts';
 
 /** Which representation of a model `evaluate` uses (see `resolveFeatures`). */
@@ -39,7 +39,7 @@ export const evaluateOptionSpecs = {
     type: 'string',
     choices: mineFileOptionSpecs.distance.choices,
     default: 'euclidean',
-    describe: 'Nearest-neighbour distance (cosine = similarity on L2-normalised rows)',
+    describe: searchDistanceHelp(DISTANCES),
   },
   normalize: {
     type: 'boolean',

@@ -5,6 +5,7 @@
 import type { OptionSpecs } from '@tripletkit/common/options';
 import { FEATURES } from '../evaluate/evaluateOptionSpecs.ts';
 import { trainOptionSpecs } from '../train/trainOptionSpecs.ts';
+import { imagesOptionSpec } from './imagesOptionSpec.ts';
 
 /**
  * @example
@@ -12,11 +13,7 @@ import { trainOptionSpecs } from '../train/trainOptionSpecs.ts';
  */
 export const buildIndexOptionSpecs = {
   model: { type: 'string', describe: 'Model folder, or a train --out folder' },
-  images: {
-    type: 'string',
-    array: true,
-    describe: 'Gallery: an images file, a folder (class subfolders = labels) or image files',
-  },
+  images: imagesOptionSpec('Gallery: an images file, a folder (class subfolders = labels) or image files'),
   output: { type: 'string', describe: 'Index file to write (Arrow)' },
   backend: trainOptionSpecs.backend,
   features: {

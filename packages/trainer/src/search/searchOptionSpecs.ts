@@ -4,6 +4,7 @@
  */
 import type { OptionSpecs } from '@tripletkit/common/options';
 import { trainOptionSpecs } from '../train/trainOptionSpecs.ts';
+import { imagesOptionSpec } from './imagesOptionSpec.ts';
 
 /**
  * @example
@@ -11,11 +12,7 @@ import { trainOptionSpecs } from '../train/trainOptionSpecs.ts';
  */
 export const searchOptionSpecs = {
   index: { type: 'string', describe: 'Index file (tripletkit index output)' },
-  query: {
-    type: 'string',
-    array: true,
-    describe: 'Query image files, a folder, or an images file; loaded exactly as the model expects',
-  },
+  query: imagesOptionSpec('Query image files, a folder, or an images file; loaded exactly as the model expects'),
   k: { type: 'number', default: 5, describe: 'Nearest gallery items per query' },
   byClass: {
     type: 'boolean',

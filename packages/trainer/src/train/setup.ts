@@ -65,8 +65,8 @@ export interface TrainRun {
 export async function setupTraining(options: TrainOptions, o: ValidTrainOptions): Promise<TrainRun> {
   const log = options.log ?? (() => undefined);
   // `auto` picks by the encoder (the faster CPU backend measured for it); a resumed run passes the same flags.
-  const encoder = options.model ? 'custom' : (options.encoder ?? 'small-cnn');
-  const backend = await selectBackend(options.backend ?? 'auto', { encoder });
+  const encoder = options.model ? 'custom' : o.encoder;
+  const backend = await selectBackend(o.backend, { encoder });
   log(`backend: ${backend.description}`);
   const trainSet = await readImageSet(options.images, { minClasses: 2, what: 'training images file' });
   const valSet = options.val ? await readImageSet(options.val, { what: 'validation images file' }) : undefined;
@@ -112,7 +112,7 @@ export async function setupTraining(options: TrainOptions, o: ValidTrainOptions)
   let model: tfl.LayersModel;
   let state: TrainState = { epoch: 0, step: 0, globalStep: 0, bestPrecisionAt1: null, fingerprint, remined: false };
   const optimizer = new Adam(o.learningRate);
-  let encoderName: string = options.encoder ?? 'small-cnn';
+  let encoderName: string = o.encoder;
   let remined: ReminedTriplets | undefined;
   if (options.resume) {
     const ck = await loadCheckpoint(ckDir);
@@ -140,7 +140,7 @@ export async function setupTraining(options: TrainOptions, o: ValidTrainOptions)
     model = withProjectionHead(base.model, { embeddingDim: o.embeddingDim, seed: o.seed });
     encoderName = 'custom';
   } else {
-    model = buildEncoder(options.encoder ?? 'small-cnn', {
+    model = buildEncoder(o.encoder, {
       inputShape: trainSet.shape,
       embeddingDim: o.embeddingDim,
       seed: o.seed,

@@ -122,15 +122,18 @@ export interface TrainResult {
   imagesPerSecond: number;
 }
 
-/** Checks the options once and fills in the defaults (from the option specs) of the numbers every phase uses. */
+/** Checks the options once and fills in the defaults (from the option specs) of the values every phase uses. */
 export function validateTrainOptions(o: TrainOptions) {
   if (!o.triplets === !o.mining) {
     throw new TripletkitError('E_ARG', 'Give exactly one of --triplets (offline) and --mining (online).', {
-      hint: 'Offline: --triplets mined.arrow; online: --mining semi-hard|semi-hard-tfa|hard|batch-hard|batch-all.',
+      hint: `Offline: --triplets mined.arrow; online: --mining ${ONLINE_MINING.join('|')}.`,
     });
   }
   if (o.mining) expectOneOf('mining', o.mining, ONLINE_MINING);
   if (o.encoder) expectOneOf('encoder', o.encoder, ENCODERS);
+  // Resolved here, once, so that no later phase restates a default.
+  const encoder: EncoderName = o.encoder ?? specs.encoder.default;
+  const backend: BackendChoice = o.backend ?? specs.backend.default;
   const reduction = expectOneOf('reduction', o.reduction ?? specs.reduction.default, REDUCTIONS);
   const epochs = expectPositiveInteger('epochs', o.epochs ?? specs.epochs.default);
   const batchSize = expectPositiveInteger('batchSize', o.batchSize ?? specs.batchSize.default);
@@ -149,8 +152,8 @@ export function validateTrainOptions(o: TrainOptions) {
   }
   if (o.stepsPerEpoch !== undefined) expectPositiveInteger('stepsPerEpoch', o.stepsPerEpoch);
   if (o.workers !== undefined) expectPositiveInteger('workers', o.workers);
-  return { reduction, epochs, batchSize, margin, learningRate, seed, embeddingDim };
+  return { encoder, backend, reduction, epochs, batchSize, margin, learningRate, seed, embeddingDim };
 }
 
-/** The validated numbers of a run. */
+/** The validated values of a run, defaults filled in. */
 export type ValidTrainOptions = ReturnType<typeof validateTrainOptions>;
