@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectOneOf, TripletkitError } from '@tripletkit/common';
-import { BACKEND_CHOICES, type BackendChoice } from '../train/trainOptionSpecs.ts';
+import { BACKEND_CHOICES, type BackendChoice, trainOptionSpecs } from '../train/trainOptionSpecs.ts';
 import { chooseAuto } from './autoBackend.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
 import { loadNativeGemm } from './nativeGemm.ts';
@@ -214,7 +214,7 @@ async function selectAuto(options: SelectBackendOptions): Promise<BackendInfo> {
  * console.error(`backend: ${b.description}`);
  */
 export async function selectBackend(
-  choice: BackendChoice = 'auto',
+  choice: BackendChoice = trainOptionSpecs.backend.default,
   options: SelectBackendOptions = {},
 ): Promise<BackendInfo> {
   expectOneOf('backend', choice, BACKEND_CHOICES);

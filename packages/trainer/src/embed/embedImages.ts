@@ -72,7 +72,7 @@ export async function embedImages(
   options: EmbedImagesOptions = {},
 ): Promise<EmbedImagesResult> {
   const batchSize = expectPositiveInteger('batchSize', options.batchSize ?? embedImagesOptionSpecs.batchSize.default);
-  const backend = await selectBackend(options.backend ?? 'auto');
+  const backend = await selectBackend(options.backend);
   options.log?.(`backend: ${backend.description}`);
   let metadata: ModelMetadata | undefined;
   let m: tfl.LayersModel;

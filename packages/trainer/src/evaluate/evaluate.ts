@@ -118,7 +118,7 @@ async function modelSide(
   features: Features,
 ): Promise<Side> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tripletkit-eval-'));
-  await selectBackend(backend ?? 'auto');
+  await selectBackend(backend);
   const loaded = await loadModel(model);
   try {
     const images = await openImages(file);

@@ -68,7 +68,7 @@ export function modelPreprocessing(metadata: Record<string, unknown> | undefined
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
   const t0 = performance.now();
   // Loading a model needs a backend registered first.
-  await selectBackend(options.backend ?? 'auto');
+  await selectBackend(options.backend);
   const { model, metadata, identity } = await loadModelWithIdentity(options.model);
   const prep = modelPreprocessing(metadata, model.inputs[0].shape);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tripletkit-index-'));

@@ -87,7 +87,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const threshold = options.threshold === undefined ? null : expectNumber('threshold', options.threshold, { min: 0 });
   const index = typeof options.index === 'string' ? await readIndex(options.index) : options.index;
   // Loading a model needs a backend registered first.
-  await selectBackend(options.backend ?? 'auto');
+  await selectBackend(options.backend);
   const loaded = await loadModelWithIdentity(options.model ?? index.model.path);
   if (loaded.identity.sha256 !== index.model.sha256) {
     loaded.model.dispose();
