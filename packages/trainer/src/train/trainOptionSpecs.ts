@@ -53,7 +53,7 @@ export const trainOptionSpecs = {
     type: 'string',
     choices: BACKEND_CHOICES,
     default: 'auto',
-    describe: 'auto: libtensorflow on a CUDA GPU, else the CPU backend measured faster for the encoder',
+    describe: 'auto: a CUDA GPU, else the CPU backend measured fastest for the encoder',
   },
   workers: {
     type: 'number',
