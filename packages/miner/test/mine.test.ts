@@ -131,14 +131,19 @@ test('argument errors are coded and name the option', () => {
   assert.throws(() => mine(emb, 2, labels, { shard: { index: 2, count: 2 } }), /shard.index/);
 });
 
-test('tile sizes and worker counts give byte-identical output', async () => {
-  const n = 97;
-  const dim = 6;
-  let s = 7;
-  const emb = new Float32Array(n * dim).map(() => {
+/** n × dim values in [−0.5, 0.5) from a seeded LCG. */
+function lcgRows(n: number, dim: number, seed: number): Float32Array {
+  let s = seed;
+  return new Float32Array(n * dim).map(() => {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
     return s / 4294967296 - 0.5;
   });
+}
+
+test('tile sizes and worker counts give byte-identical output', async () => {
+  const n = 97;
+  const dim = 6;
+  const emb = lcgRows(n, dim, 7);
   const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % 5);
   const cases = [
     { strategy: 'semi-hard' as const },
@@ -166,11 +171,7 @@ test('tile sizes and worker counts give byte-identical output', async () => {
 test('with worker threads, output-heavy blocks arrive as their records and expand in small chunks to the same triplets', async () => {
   const n = 120;
   const dim = 4;
-  let s = 11;
-  const emb = new Float32Array(n * dim).map(() => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 4294967296 - 0.5;
-  });
+  const emb = lcgRows(n, dim, 11);
   const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
   for (const options of [{ strategy: 'all' as const, margin: 4 }, { strategy: 'semi-hard' as const }]) {
     const ref = mine(emb, dim, labels, options);
