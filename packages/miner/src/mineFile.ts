@@ -12,6 +12,7 @@ import {
   TripletkitError,
 } from '@tripletkit/common';
 import { encodeSource, TRIPLETS_META } from '@tripletkit/common/formats';
+import { checkOutputRoom, tripletBound } from './checkOutputRoom.ts';
 import { resolveOptions } from './core/resolveOptions.ts';
 import type { MineOptions } from './core/types.ts';
 import { kernelInfo } from './distances/index.ts';
@@ -118,11 +119,34 @@ export async function mineFile(options: MineFileOptions): Promise<MineFileResult
   const nC = ref ? ref.rows : emb.rows;
   let anchorsWithoutPositive = 0;
   let anchorsWithoutNegative = 0;
+  let bound = 0;
   for (let a = a0; a < a1; a++) {
     const l = emb.labels[a];
     const same = ref ? (refCounts.get(l) ?? 0) : (counts.get(l) ?? 0) - 1;
+    const negatives = nC - same - (ref ? 0 : 1);
     if (same === 0) anchorsWithoutPositive++;
-    if (nC - same - (ref ? 0 : 1) === 0) anchorsWithoutNegative++;
+    if (negatives === 0) anchorsWithoutNegative++;
+    bound += tripletBound(same, negatives, options);
+  }
+
+  // Refuse an output the disk cannot hold before writing any of it (an untrained model's uncapped triplets).
+  let countBar: ReturnType<typeof createProgress> | undefined;
+  try {
+    await checkOutputRoom(
+      output,
+      bound,
+      a1 - a0,
+      (s) => minePending(emb.embeddings, emb.dim, emb.labels, { ...mineOptions, ...s }),
+      {
+        workers: options.workers,
+        onCount: (done) => {
+          countBar ??= createProgress({ label: 'count', total: a1 - a0, unit: 'anchors', progress: options.progress });
+          countBar.update(done);
+        },
+      },
+    );
+  } finally {
+    countBar?.finish();
   }
 
   const bar = createProgress({
